@@ -1,0 +1,1 @@
+"""seedgen: seeded, realistic sample data for Django models, at any volume."""

@@ -1,0 +1,3 @@
+from seedgen.cli import main
+
+main()

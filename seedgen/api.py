@@ -1,0 +1,161 @@
+"""The library API that the CLI, the management commands and tests call."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping
+
+from seedgen.errors import Interrupted, SinkError
+from seedgen.profile import Profile, load_profile
+
+
+@dataclass
+class ModelReport:
+    label: str
+    rows: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        return self.rows / self.seconds if self.seconds > 0 else float("inf")
+
+
+@dataclass
+class Report:
+    models: list[ModelReport] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return sum(m.rows for m in self.models)
+
+    @property
+    def seconds(self) -> float:
+        return sum(m.seconds for m in self.models)
+
+
+def prepare(
+    profile: Profile | str | Path,
+    *,
+    seed: int | None = None,
+    counts: Mapping[str, int] | None = None,
+    scale: float = 1.0,
+    settings: str | None = None,
+    pk_starts: Mapping[str, int] | None = None,
+):
+    """Load the profile, set Django up and build the plan."""
+    from seedgen.environment import setup_django
+
+    if not isinstance(profile, Profile):
+        profile = load_profile(profile)
+    setup_django(settings, profile.settings)
+    from seedgen.plan import build_plan
+
+    return build_plan(profile, seed=seed, counts=counts, scale=scale, pk_starts=pk_starts)
+
+
+def run(plan, sink, *, chunk_size: int | None = None, on_chunk: Callable | None = None) -> Report:
+    """Push every chunk of ``plan`` into ``sink``; on any failure the sink aborts."""
+    from seedgen.generate.chunks import DEFAULT_CHUNK_SIZE, ModelGenerator
+
+    size = chunk_size or DEFAULT_CHUNK_SIZE
+    report = Report()
+    sink.open(plan)
+    try:
+        for model in plan.models:
+            started = time.perf_counter()
+            for chunk in ModelGenerator(plan, model).chunks(size):
+                sink.write(chunk)
+                if on_chunk:
+                    on_chunk(chunk)
+            report.models.append(ModelReport(model.model._meta.label, model.count, time.perf_counter() - started))
+        sink.close()
+    except KeyboardInterrupt:
+        sink.abort()
+        raise Interrupted("interrupted: nothing was written") from None
+    except BaseException:
+        sink.abort()
+        raise
+    return report
+
+
+def export(
+    profile: Profile | str | Path,
+    output: str | Path | None = None,
+    *,
+    format: str | None = None,
+    indent: int | None = None,
+    per_model: str | Path | None = None,
+    seed: int | None = None,
+    counts: Mapping[str, int] | None = None,
+    scale: float = 1.0,
+    settings: str | None = None,
+    chunk_size: int | None = None,
+) -> Report:
+    """Write the profile's data as a Django fixture (``output``) or one per model (``per_model``)."""
+    from seedgen.sinks import Output, fixture_sink, split_suffix
+    from seedgen.sinks.per_model import PerModelSink
+
+    if (output is None) == (per_model is None):
+        raise SinkError("give either an output file or a per-model directory")
+    plan = prepare(profile, seed=seed, counts=counts, scale=scale, settings=settings)
+    if per_model is not None:
+        directory = Path(per_model)
+        if not directory.is_dir():
+            raise SinkError(f"{directory}: no such directory")
+        sink = PerModelSink(directory, format or "json", None, indent)
+    else:
+        suffix_format, compression = split_suffix(output) if str(output) != "-" else (None, None)
+        fmt = format or suffix_format
+        if fmt is None:
+            raise SinkError(f"{output}: cannot tell the format from the name; pass --format json|jsonl|yaml|xml")
+        sink = fixture_sink(fmt, Output(output, compression), indent=indent)
+    report = run(plan, sink, chunk_size=chunk_size)
+    report.outputs = [str(p) for p in getattr(sink, "paths", [])] or [str(output)]
+    return report
+
+
+def next_pks(plan, alias: str) -> dict[str, int]:
+    """Where each model's rows start so they go after the rows already there."""
+    from django.db import DatabaseError
+    from django.db.models import Max
+
+    starts = {}
+    for model in plan.models:
+        try:
+            top = model.model._base_manager.using(alias).aggregate(top=Max("pk"))["top"]
+        except DatabaseError as exc:
+            raise SinkError(f"database {alias!r}: cannot read {model.model._meta.db_table}: "
+                            f"{str(exc).strip().splitlines()[0]}; run `manage.py migrate` first") from None
+        starts[model.label] = (top or 0) + 1
+    return starts
+
+
+def insert(
+    profile: Profile | str | Path,
+    *,
+    database: str = "default",
+    clear: bool = False,
+    seed: int | None = None,
+    counts: Mapping[str, int] | None = None,
+    scale: float = 1.0,
+    settings: str | None = None,
+    chunk_size: int | None = None,
+) -> Report:
+    """Insert the profile's rows into a database, atomically; appended after existing rows unless ``clear``."""
+    from seedgen.sinks.database import DatabaseSink
+
+    plan = prepare(profile, seed=seed, counts=counts, scale=scale, settings=settings)
+    if not clear:
+        plan = prepare(plan.profile, seed=seed, counts=counts, scale=scale, settings=settings,
+                       pk_starts=next_pks(plan, database))
+    return run(plan, DatabaseSink(database, clear=clear), chunk_size=chunk_size)
+
+
+def migrate(database: str = "default") -> None:
+    """Bring a database's schema up to date, quietly (the demo database makes itself)."""
+    from django.core.management import call_command
+
+    call_command("migrate", database=database, interactive=False, verbosity=0)

@@ -1,0 +1,160 @@
+"""The ``seedgen`` command: a thin Click layer over ``seedgen.api``."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from typing import Any, Callable
+
+import click
+
+from seedgen import api
+from seedgen.errors import Interrupted, SeedgenError
+
+
+def parse_counts(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, int]:
+    counts = {}
+    for item in values:
+        label, sep, number = item.partition("=")
+        if not sep or not label:
+            raise click.BadParameter(f"{item!r} is not LABEL=N, e.g. blog.Post=500", ctx, param)
+        try:
+            counts[label] = int(number)
+        except ValueError:
+            raise click.BadParameter(f"{item!r}: {number!r} is not a whole number", ctx, param) from None
+        if counts[label] < 0:
+            raise click.BadParameter(f"{item!r}: a count must not be negative", ctx, param)
+    return counts
+
+
+def plan_options(command: Callable) -> Callable:
+    """The options every command that builds a plan takes."""
+    decorators = [
+        click.argument("profile", type=click.Path(dir_okay=False)),
+        click.option("--seed", type=click.IntRange(min=0), help="Seed; overrides the profile's."),
+        click.option("--count", "counts", multiple=True, callback=parse_counts, metavar="LABEL=N",
+                     help="Row count of one model, e.g. blog.Post=500 (repeatable)."),
+        click.option("--scale", type=click.FloatRange(min=0), default=1.0, show_default=True,
+                     help="Multiply every model's count."),
+        click.option("--settings", help="Django settings module (else DJANGO_SETTINGS_MODULE, the profile's, the demo's)."),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def user_errors(command: Callable) -> Callable:
+    """Turn seedgen's errors into one-line Click errors (exit 1) instead of tracebacks."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except Interrupted as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(130)
+        except SeedgenError as exc:
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("Error: interrupted: nothing was written", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(package_name="seedgen")
+def cli() -> None:
+    """Seeded, realistic sample data for Django models, from a YAML profile."""
+
+
+@cli.command()
+@plan_options
+@click.option("-o", "--output", help="Fixture file; the suffix names format and compression. '-' is stdout.")
+@click.option("--per-model", type=click.Path(file_okay=False), help="Write one fixture per model into this directory.")
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "yaml", "xml"]),
+              help="Format, when the file name does not say.")
+@click.option("--indent", type=click.IntRange(min=0), help="Indent nested levels by this many spaces, like dumpdata.")
+@click.option("--chunk-size", type=click.IntRange(min=1), help="Rows generated at a time (memory, not output).")
+@click.option("-q", "--quiet", is_flag=True, help="Print no summary.")
+@user_errors
+def export(profile: str, seed: int | None, counts: dict[str, int], scale: float, settings: str | None,
+           output: str | None, per_model: str | None, fmt: str | None, indent: int | None,
+           chunk_size: int | None, quiet: bool) -> None:
+    """Write the data of PROFILE as a fixture that `manage.py loaddata` accepts."""
+    if (output is None) == (per_model is None):
+        raise click.UsageError("give -o/--output FILE or --per-model DIR (one of them)")
+    report = api.export(profile, output, format=fmt, indent=indent, per_model=per_model, seed=seed,
+                        counts=counts, scale=scale, settings=settings, chunk_size=chunk_size)
+    if not quiet and output != "-":
+        print_summary(report)
+
+
+@cli.command()
+@plan_options
+@user_errors
+def plan(profile: str, seed: int | None, counts: dict[str, int], scale: float, settings: str | None) -> None:
+    """Show what PROFILE would make: models in order, counts, pk ranges, every field's strategy."""
+    built = api.prepare(profile, seed=seed, counts=counts, scale=scale, settings=settings)
+    click.echo(f"profile {built.profile.file}  seed {built.seed}  now {built.now.isoformat()}")
+    for model in built.models:
+        pks = f"pk {model.pk_start}..{model.pk_stop - 1}" if model.count else "no rows"
+        click.echo(f"\n{model.model._meta.label}: {model.count} rows, {pks}")
+        if model.objects:
+            click.echo(f"  objects: {', '.join(o.name for o in model.objects)}")
+        width = max((len(f.name) for f in model.fields + model.m2m), default=0)
+        for f in model.fields + model.m2m:
+            click.echo(f"  {f.name.ljust(width)}  {f.describe()}")
+
+
+@cli.command()
+@plan_options
+@click.option("--database", default="default", show_default=True, help="Django database alias.")
+@click.option("--clear", is_flag=True, help="Delete the rows of the profile's models first (same transaction).")
+@click.option("--yes", "-y", "assume_yes", is_flag=True, help="Do not ask before --clear deletes rows.")
+@click.option("--chunk-size", type=click.IntRange(min=1), help="Rows generated and inserted at a time.")
+@click.option("-q", "--quiet", is_flag=True, help="Print no summary.")
+@user_errors
+def insert(profile: str, seed: int | None, counts: dict[str, int], scale: float, settings: str | None,
+           database: str, clear: bool, assume_yes: bool, chunk_size: int | None, quiet: bool) -> None:
+    """Insert the data of PROFILE into a database, all rows or none."""
+    if clear and not assume_yes:
+        click.confirm("--clear deletes every row of the profile's models. Go on?", abort=True)
+    report = api.insert(profile, database=database, clear=clear, seed=seed, counts=counts, scale=scale,
+                        settings=settings, chunk_size=chunk_size)
+    if not quiet:
+        print_summary(report)
+
+
+@cli.command()
+@click.option("--profile", "profile", default="profiles/blog.yaml", show_default=True, type=click.Path(dir_okay=False),
+              help="Profile to run.")
+@click.option("--output", default="build/demo/blog.json", show_default=True, help="Fixture to write.")
+@user_errors
+def demo(profile: str, output: str) -> None:
+    """Migrate the demo SQLite database, fill it from PROFILE and export the same data as a fixture."""
+    from seedgen.environment import DEMO_SETTINGS, setup_django
+
+    setup_django(DEMO_SETTINGS)
+    api.migrate()
+    from django.conf import settings
+
+    os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
+    click.echo(f"database {settings.DATABASES['default']['NAME']} (migrated)", err=True)
+    print_summary(api.insert(profile, clear=True))
+    print_summary(api.export(profile, output, indent=2))
+
+
+def print_summary(report: api.Report) -> None:
+    width = max([len(m.label) for m in report.models] + [5])
+    click.echo(f"{'model'.ljust(width)}  {'rows':>10}  {'seconds':>8}  {'rows/s':>10}", err=True)
+    for m in report.models:
+        click.echo(f"{m.label.ljust(width)}  {m.rows:>10,}  {m.seconds:>8.2f}  {m.rate:>10,.0f}", err=True)
+    click.echo(f"{'total'.ljust(width)}  {report.rows:>10,}  {report.seconds:>8.2f}", err=True)
+    for path in report.outputs:
+        click.echo(f"wrote {path}", err=True)
+
+
+def main() -> None:
+    cli(prog_name="seedgen")

@@ -1,0 +1,1 @@
+"""Generation: pure functions of (seed, model, field, row) over chunks of rows."""

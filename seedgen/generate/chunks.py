@@ -1,0 +1,114 @@
+"""Make a model's rows chunk by chunk, column by column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import numpy as np
+from django.utils.module_loading import import_string
+
+from seedgen.errors import PlanError
+from seedgen.generate import rng
+from seedgen.generate.strategies import Context, hash_password, strategy_for
+from seedgen.plan import ModelPlan, Password, Plan, RowRef
+
+DEFAULT_CHUNK_SIZE = 5000
+
+
+@dataclass
+class Chunk:
+    """Rows ``start``..``stop`` of one model: pks, field columns and M2M pk lists."""
+
+    model: ModelPlan
+    start: int
+    stop: int
+    pks: list[int]
+    columns: dict[str, list[Any]]
+    m2m: dict[str, list[list[int]]]
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+
+class ModelGenerator:
+    """Builds the strategies of one model once, then makes any range of its rows."""
+
+    def __init__(self, plan: Plan, model: ModelPlan) -> None:
+        self.plan, self.model = plan, model
+        plans = {f.name: f for f in model.fields + model.m2m + model.vars}
+        self.order = [plans[name] for name in model.order]
+        self.strategies = {f.name: strategy_for(f, model, plan) for f in self.order}
+        self.factory = _import_factory(model) if model.factory else None
+        self.passwords: dict[str, str] = {}
+
+    def chunk(self, start: int, stop: int) -> Chunk:
+        rows = np.arange(start, stop, dtype=np.int64)
+        ctx = Context(rows=rows, columns={}, model=self.model)
+        if self.factory is not None:
+            ctx.columns["__factory__"] = self.build_with_factory(rows)
+        for field in self.order:
+            values = self.strategies[field.name].column(ctx)
+            self.apply_objects(field.name, values, start, stop)
+            if field.when:
+                values = self.apply_when(field, values, ctx)
+            if field.null:
+                nulls = rng.uniform(self.strategies[field.name].key, rows, salt=7) < field.null
+                values = [None if is_null else v for v, is_null in zip(values, nulls.tolist())]
+            ctx.columns[field.name] = values
+        ctx.columns.pop("__factory__", None)
+        pks = (rows + self.model.pk_start).tolist()
+        m2m = {f.name: ctx.columns.pop(f.name) for f in self.model.m2m}
+        columns = {f.name: ctx.columns[f.name] for f in self.model.fields}
+        return Chunk(self.model, start, stop, pks, columns, m2m)
+
+    def apply_objects(self, name: str, values: list[Any], start: int, stop: int) -> None:
+        for index, obj in enumerate(self.model.objects[start:stop], start=start):
+            if name in obj.values:
+                values[index - start] = self.resolve(obj.values[name])
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, RowRef):
+            return self.plan.pk_of(value)
+        if isinstance(value, tuple) and all(isinstance(v, RowRef) for v in value):
+            return sorted(self.plan.pk_of(v) for v in value)
+        if isinstance(value, Password):
+            if value.plain not in self.passwords:
+                self.passwords[value.plain] = hash_password(value.plain, self.plan.seed, self.model.label)
+            return self.passwords[value.plain]
+        return value
+
+    def apply_when(self, field, values: list[Any], ctx: Context) -> list[Any]:
+        keep = np.ones(len(values), dtype=bool)
+        for other, wanted in field.when.items():
+            column = ctx.columns[other]
+            keep &= np.array([v in wanted for v in column], dtype=bool)
+        fallback = field.fallback
+        return [v if k else fallback for v, k in zip(values, keep.tolist())]
+
+    def build_with_factory(self, rows: np.ndarray) -> list[Any]:
+        import factory.random
+
+        relations = {f.field.name: None for f in self.model.fields if f.field.is_relation}
+        built = []
+        for row in rows.tolist():
+            factory.random.reseed_random(rng.stream_key(self.plan.seed, self.model.label, "factory", row))
+            built.append(self.factory.build(**relations))
+        return built
+
+    def chunks(self, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Iterator[Chunk]:
+        for start in range(0, self.model.count, chunk_size):
+            yield self.chunk(start, min(start + chunk_size, self.model.count))
+
+
+def _import_factory(model: ModelPlan):
+    try:
+        return import_string(model.factory)
+    except ImportError as exc:
+        raise PlanError(f"{model.model._meta.label}: cannot import factory {model.factory!r}: {exc}") from None
+
+
+def generate(plan: Plan, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Iterator[Chunk]:
+    """Every chunk of every model, in the plan's model order."""
+    for model in plan.models:
+        yield from ModelGenerator(plan, model).chunks(chunk_size)

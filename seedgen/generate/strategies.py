@@ -1,0 +1,372 @@
+"""Field strategies: each turns a chunk of row indices into one column of values.
+
+A strategy is built once per field (pools and tables are made then) and
+``column()`` is a pure function of the rows asked for. Strategies never know
+where their values go.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import string
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.utils.text import slugify
+
+from seedgen.errors import PlanError
+from seedgen.generate import pools, rng
+from seedgen.plan import FieldPlan, ModelPlan, Plan
+
+# Room kept at the end of a unique string for "-<cycle>".
+SUFFIX_RESERVE = 8
+
+
+@dataclass
+class Context:
+    """The chunk being made: its row indices and the columns made so far."""
+
+    rows: np.ndarray
+    columns: dict[str, list[Any]]
+    model: ModelPlan
+
+    @property
+    def pks(self) -> np.ndarray:
+        return self.rows + self.model.pk_start
+
+
+class FieldStrategy:
+    """Base class; subclasses set ``name`` and implement ``column``."""
+
+    name = ""
+
+    def __init__(self, field: FieldPlan, model: ModelPlan, plan: Plan) -> None:
+        self.field, self.model, self.plan = field, model, plan
+        self.key = rng.stream_key(plan.seed, model.label, field.name)
+        self.prepare()
+
+    def prepare(self) -> None:
+        """Build pools and tables; runs once per field and run."""
+
+    def column(self, ctx: Context) -> list[Any]:
+        raise NotImplementedError
+
+    def fail(self, message: str) -> PlanError:
+        return PlanError(f"{self.model.model._meta.label}.{self.field.name}: {message}")
+
+    def fit(self, text: str) -> str:
+        """Cut a non-unique string to the field's max_length."""
+        limit = self.field.max_length
+        return text[:limit] if limit and len(text) > limit else text
+
+
+REGISTRY: dict[str, type[FieldStrategy]] = {}
+
+
+def register(cls: type[FieldStrategy]) -> type[FieldStrategy]:
+    REGISTRY[cls.name] = cls
+    return cls
+
+
+def strategy_for(field: FieldPlan, model: ModelPlan, plan: Plan) -> FieldStrategy:
+    return REGISTRY[field.strategy](field, model, plan)
+
+
+def _pick(key: int, rows: np.ndarray, size: int, unique: bool) -> np.ndarray:
+    """Indices into a table of ``size``: a keyed permutation when unique, else uniform."""
+    if unique:
+        return rng.Permutation(key, size)(rows % size)
+    return rng.integers(key, rows, 0, size - 1)
+
+
+@register
+class Constant(FieldStrategy):
+    name = "constant"
+
+    def column(self, ctx: Context) -> list[Any]:
+        return [self.field.arg] * len(ctx.rows)
+
+
+@register
+class Choice(FieldStrategy):
+    name = "choice"
+
+    def prepare(self) -> None:
+        arg = self.field.arg
+        if isinstance(arg, dict):
+            self.values = [v for v, w in arg.items() if w > 0]
+            weights = np.array([w for w in arg.values() if w > 0], dtype=np.float64)
+        else:
+            self.values = list(arg)
+            weights = np.ones(len(self.values))
+        self.cumulative = np.cumsum(weights) / weights.sum()
+
+    def column(self, ctx: Context) -> list[Any]:
+        if self.field.unique:
+            idx = _pick(self.key, ctx.rows, len(self.values), True)
+        else:
+            idx = np.searchsorted(self.cumulative, rng.uniform(self.key, ctx.rows), side="right")
+            idx = np.minimum(idx, len(self.values) - 1)
+        values = self.values
+        return [values[i] for i in idx.tolist()]
+
+
+@register
+class Int(FieldStrategy):
+    name = "int"
+
+    def prepare(self) -> None:
+        self.low, self.high = self.field.arg
+        if self.field.options.get("distribution") == "zipf":
+            self.cdf = _zipf_cdf(self.high - self.low + 1, self.field.options.get("a", 1.2))
+
+    def column(self, ctx: Context) -> list[Any]:
+        if self.field.unique:
+            idx = _pick(self.key, ctx.rows, self.high - self.low + 1, True)
+        elif hasattr(self, "cdf"):
+            idx = np.minimum(np.searchsorted(self.cdf, rng.uniform(self.key, ctx.rows), side="right"), len(self.cdf) - 1)
+        else:
+            return rng.integers(self.key, ctx.rows, self.low, self.high).tolist()
+        return (idx + self.low).tolist()
+
+
+@register
+class Float(FieldStrategy):
+    name = "float"
+
+    def column(self, ctx: Context) -> list[Any]:
+        low, high = self.field.arg
+        digits = self.field.options.get("digits", 2)
+        values = np.round(low + rng.uniform(self.key, ctx.rows) * (high - low), digits)
+        return values.tolist()
+
+
+@register
+class Decimal(FieldStrategy):
+    name = "decimal"
+
+    def column(self, ctx: Context) -> list[Any]:
+        places = self.field.field.decimal_places
+        low, high = (int(decimal.Decimal(str(b)).scaleb(places)) for b in self.field.arg)
+        ints = rng.integers(self.key, ctx.rows, low, high).tolist()
+        return [decimal.Decimal(i).scaleb(-places) for i in ints]
+
+
+@register
+class DateTime(FieldStrategy):
+    name = "datetime"
+
+    def prepare(self) -> None:
+        self.start, end = self.field.arg
+        self.span = int((end - self.start).total_seconds())
+        self.kind = self.field.kind
+
+    def column(self, ctx: Context) -> list[Any]:
+        seconds = rng.integers(self.key, ctx.rows, 0, self.span).tolist()
+        start = self.start if self.plan.use_tz else self.start.replace(tzinfo=None)
+        moments = [start + dt.timedelta(seconds=s) for s in seconds]
+        if self.kind == "DateField":
+            return [m.date() for m in moments]
+        if self.kind == "TimeField":
+            return [m.time() for m in moments]
+        return moments
+
+
+@register
+class Date(DateTime):
+    name = "date"
+
+
+@register
+class Uuid(FieldStrategy):
+    name = "uuid"
+
+    def column(self, ctx: Context) -> list[Any]:
+        high = rng.bits(self.key, ctx.rows, salt=1).tolist()
+        low = rng.bits(self.key, ctx.rows, salt=2).tolist()
+        return [uuid.UUID(int=(h << 64) | lo, version=4) for h, lo in zip(high, low)]
+
+
+@register
+class Password(FieldStrategy):
+    name = "password"
+
+    def prepare(self) -> None:
+        self.hashed = hash_password(self.field.arg, self.plan.seed, self.model.label)
+
+    def column(self, ctx: Context) -> list[Any]:
+        return [self.hashed] * len(ctx.rows)
+
+
+def hash_password(plain: str, seed: int, label: str) -> str:
+    """Hash once per run, with a salt drawn from the seed so the bytes repeat."""
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(plain, salt=f"{rng.stream_key(seed, label, 'password'):016x}")
+
+
+class TextStrategy(FieldStrategy):
+    """Strings from a pool; unique ones walk a keyed permutation, then take suffixes."""
+
+    def pool_source(self) -> list[Any]:
+        raise NotImplementedError
+
+    def prepare(self) -> None:
+        raw = self.pool_source()
+        self.texty = self.field.max_length is not None or self.field.kind in ("TextField", "CharField")
+        if not self.texty and not self.field.unique:
+            self.pool = raw
+            return
+        self.pool = pools.text_pool(raw, self.field.max_length, self.field.unique, SUFFIX_RESERVE)
+        if not self.pool:
+            raise self.fail("the strategy gives no usable distinct values")
+
+    def column(self, ctx: Context) -> list[Any]:
+        pool = self.pool
+        if not self.field.unique:
+            return [pool[i] for i in _pick(self.key, ctx.rows, len(pool), False).tolist()]
+        size = len(pool)
+        idx = _pick(self.key, ctx.rows, size, True).tolist()
+        cycles = (ctx.rows // size).tolist()
+        return [pools.with_suffix(pool[i], c) for i, c in zip(idx, cycles)]
+
+
+@register
+class FakerStrategy(TextStrategy):
+    name = "faker"
+
+    def pool_source(self) -> list[Any]:
+        options = self.field.options
+        size = options.get("pool", pools.DEFAULT_POOL)
+        return pools.faker_pool(self.key, self.field.arg, options.get("args", {}), options["locale"], size)
+
+
+class RowText(FieldStrategy):
+    """Strings made per row from other columns; unique ones end in the row number."""
+
+    def make(self, ctx: Context) -> list[str]:
+        raise NotImplementedError
+
+    def already_unique(self) -> bool:
+        return False
+
+    def column(self, ctx: Context) -> list[Any]:
+        texts = self.make(ctx)
+        limit = self.field.max_length
+        if not self.field.unique or self.already_unique():
+            if self.field.unique and limit and any(len(t) > limit for t in texts):
+                raise self.fail(f"a unique value is longer than max_length {limit}; shorten the template")
+            return [self.fit(t) for t in texts]
+        numbers = (ctx.rows + 1).tolist()
+        out = []
+        for text, n in zip(texts, numbers):
+            suffix = f"-{n}"
+            base = text[: limit - len(suffix)].rstrip("-") if limit else text
+            out.append(base + suffix)
+        return out
+
+
+@register
+class Template(RowText):
+    name = "template"
+
+    def prepare(self) -> None:
+        arg = self.field.arg
+        self.templates = arg if isinstance(arg, list) else [arg]
+        parsed = [[name for _, name, _, _ in string.Formatter().parse(t) if name] for t in self.templates]
+        self.row_unique = all(any(n in ("n", "pk") for n in names) for names in parsed)
+        self.names = sorted({n for names in parsed for n in names})
+
+    def already_unique(self) -> bool:
+        return self.row_unique
+
+    def make(self, ctx: Context) -> list[str]:
+        which = _pick(self.key, ctx.rows, len(self.templates), False).tolist()
+        rows = ctx.rows.tolist()
+        start = self.model.pk_start
+        columns = {n: ctx.columns[n] for n in self.names if n in ctx.columns}
+        out = []
+        for j, (t, i) in enumerate(zip(which, rows)):
+            values = {name: column[j] for name, column in columns.items()}
+            values.update(n=i + 1, i=i, pk=start + i)
+            out.append(self.templates[t].format_map(values))
+        return out
+
+
+@register
+class Slugify(RowText):
+    name = "slugify"
+
+    def make(self, ctx: Context) -> list[str]:
+        return [slugify(str(v)) if v is not None else "" for v in ctx.columns[self.field.arg]]
+
+
+@register
+class Ref(FieldStrategy):
+    """A foreign key (one pk) or a many-to-many field (a sorted list of distinct pks)."""
+
+    name = "ref"
+
+    def prepare(self) -> None:
+        self.target = self.plan.model(self.field.target)
+        size = self.target.count
+        if self.field.options.get("distribution") == "zipf" and size:
+            self.cdf = _zipf_cdf(size, self.field.options.get("a", 1.2))
+
+    def indices(self, rows: np.ndarray, salt: int = 0, size: int | None = None) -> np.ndarray:
+        size = self.target.count if size is None else size
+        if hasattr(self, "cdf") and salt == 0:
+            return np.minimum(np.searchsorted(self.cdf, rng.uniform(self.key, rows), side="right"), size - 1)
+        if self.field.unique and not self.field.is_m2m:
+            return _pick(self.key, rows, size, True)
+        return rng.integers(self.key, rows, 0, size - 1, salt=salt)
+
+    def column(self, ctx: Context) -> list[Any]:
+        size = self.target.count
+        if not self.field.is_m2m:
+            if size == 0:
+                return [None] * len(ctx.rows)
+            return (self.indices(ctx.rows) + self.target.pk_start).tolist()
+        low, high = self.field.options["count"]
+        high = min(high, size)
+        counts = rng.integers(self.key, ctx.rows, low, high, salt=101).tolist() if high else [0] * len(ctx.rows)
+        # A partial Fisher-Yates per row: draw j picks from [j, size) and swap.
+        draws = [
+            (rng.uniform(self.key, ctx.rows, salt=j + 1) * (size - j)).astype(np.int64) + j
+            for j in range(high)
+        ]
+        draws = [d.tolist() for d in draws]
+        start = self.target.pk_start
+        out = []
+        for r, k in enumerate(counts):
+            swaps: dict[int, int] = {}
+            picked = []
+            for j in range(k):
+                d = draws[j][r]
+                picked.append(swaps.get(d, d) + start)
+                swaps[d] = swaps.get(j, j)
+            picked.sort()
+            out.append(picked)
+        return out
+
+
+@register
+class FactoryField(FieldStrategy):
+    """A field taken from objects that a factory_boy factory builds (the slow path)."""
+
+    name = "factory"
+
+    def column(self, ctx: Context) -> list[Any]:
+        built = ctx.columns["__factory__"]
+        attname = self.field.field.attname
+        return [getattr(obj, attname) for obj in built]
+
+
+def _zipf_cdf(size: int, a: float) -> np.ndarray:
+    weights = 1.0 / np.arange(1, size + 1, dtype=np.float64) ** a
+    cdf = np.cumsum(weights)
+    return cdf / cdf[-1]
+

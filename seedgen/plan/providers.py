@@ -1,0 +1,13 @@
+"""Faker as the planner sees it: which locales and providers exist."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from faker import Faker
+
+
+@lru_cache(maxsize=None)
+def faker_for(locale: str) -> Faker:
+    """A shared, unseeded Faker for look-ups only; values come from seeded copies."""
+    return Faker(locale)

@@ -1,0 +1,73 @@
+"""The base of the fixture writers: one stream, a few hooks per format.
+
+Like Django's serializers, a format overrides ``start``, ``render`` (one
+chunk of objects) and ``end``; this class owns the file, the object order and
+the model label of each object.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from seedgen.generate.chunks import Chunk
+from seedgen.plan import Plan
+from seedgen.sinks.base import Output, Sink, convert_column, python_converter
+
+
+class FixtureSink(Sink):
+    format = ""
+
+    def __init__(self, output: Output, *, indent: int | None = None) -> None:
+        self.output = output
+        self.indent = indent
+        self.first = True
+        self.objects = 0
+
+    def open(self, plan: Plan) -> None:
+        super().open(plan)
+        self.stream = self.output.open()
+        self.emit(self.start())
+
+    def write(self, chunk: Chunk) -> None:
+        self.emit(self.render(chunk))
+        self.objects += len(chunk)
+
+    def close(self) -> None:
+        self.emit(self.end())
+        self.output.commit()
+
+    def abort(self) -> None:
+        self.output.discard()
+
+    def emit(self, data: str | bytes) -> None:
+        if data:
+            self.stream.write(data.encode() if isinstance(data, str) else data)
+
+    def start(self) -> str | bytes:
+        return ""
+
+    def end(self) -> str | bytes:
+        return ""
+
+    def render(self, chunk: Chunk) -> str | bytes:
+        raise NotImplementedError
+
+    def converter(self, field):
+        """How this format turns a python value into what it writes; None keeps it."""
+        return python_converter(field)
+
+    def dump_objects(self, chunk: Chunk) -> Iterator[dict[str, Any]]:
+        """Django's python form of each row: model, pk and fields in model order."""
+        model = chunk.model
+        names = [f.name for f in model.fields if f.name != model.pk_name or not model.auto_pk]
+        pk_column = chunk.pks if model.auto_pk else chunk.columns[model.pk_name]
+        names = [n for n in names if n != model.pk_name]
+        columns = [convert_column(chunk.columns[n], self.converter(model.field(n))) for n in names]
+        m2m_names = [f.name for f in model.m2m if f.field.remote_field.through._meta.auto_created]
+        m2m = [chunk.m2m[n] for n in m2m_names]
+        keys = names + m2m_names
+        pk_convert = self.converter(model.field(model.pk_name)) if not model.auto_pk else None
+        label = model.label
+        for row, pk in enumerate(pk_column):
+            values = [c[row] for c in columns] + [c[row] for c in m2m]
+            yield {"model": label, "pk": pk_convert(pk) if pk_convert else pk, "fields": dict(zip(keys, values))}

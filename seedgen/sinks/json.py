@@ -1,0 +1,44 @@
+"""JSON fixtures, byte for byte what ``dumpdata --format json`` writes."""
+
+from __future__ import annotations
+
+import json
+
+import orjson
+
+from seedgen.generate.chunks import Chunk
+from seedgen.sinks import values
+from seedgen.sinks.fixture import FixtureSink
+
+
+class JsonSink(FixtureSink):
+    format = "json"
+
+    def converter(self, field):
+        return values.json_converter(field, fragments=self.indent == 2)
+
+    def start(self) -> str:
+        if self.indent == 2:
+            self.dump = lambda obj: orjson.dumps(obj, option=orjson.OPT_INDENT_2)
+        else:
+            kwargs = {"ensure_ascii": False}
+            if self.indent:
+                kwargs.update(indent=self.indent, separators=(",", ": "))
+            encoder = json.JSONEncoder(**kwargs)
+            self.dump = lambda obj: encoder.encode(obj).encode()
+        return "["
+
+    def render(self, chunk: Chunk) -> bytes:
+        parts = []
+        between = b",\n" if self.indent else b", "
+        for obj in self.dump_objects(chunk):
+            if self.first:
+                parts.append(b"\n" if self.indent else b"")
+                self.first = False
+            else:
+                parts.append(between)
+            parts.append(self.dump(obj))
+        return b"".join(parts)
+
+    def end(self) -> str:
+        return "\n]\n" if self.indent else "]"

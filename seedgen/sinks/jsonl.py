@@ -1,0 +1,21 @@
+"""JSON Lines fixtures: one object a line, as ``dumpdata --format jsonl`` writes."""
+
+from __future__ import annotations
+
+import json
+
+from seedgen.generate.chunks import Chunk
+from seedgen.sinks import values
+from seedgen.sinks.fixture import FixtureSink
+
+
+class JsonlSink(FixtureSink):
+    format = "jsonl"
+    _encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ": "))
+
+    def converter(self, field):
+        return values.json_converter(field, fragments=False)
+
+    def render(self, chunk: Chunk) -> bytes:
+        encode = self._encoder.encode
+        return "".join(encode(obj) + "\n" for obj in self.dump_objects(chunk)).encode()

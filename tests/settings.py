@@ -1,0 +1,44 @@
+"""Settings of the test suite: the demo blog on SQLite, PostgreSQL and MariaDB.
+
+The servers are the machine's: PostgreSQL on 127.0.0.1:5432 and MariaDB on
+127.0.0.1:3306 (override with SEEDGEN_TEST_PG_* / SEEDGEN_TEST_MYSQL_*).
+"""
+
+import os
+import tempfile
+
+SECRET_KEY = "seedgen-tests"
+USE_TZ = True
+TIME_ZONE = "UTC"
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "seedgen.demo.blog",
+    "seedgen",
+]
+TEST_DB_NAME = os.environ.get("SEEDGEN_TEST_DB_NAME", "seedgen_test")
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.path.join(tempfile.gettempdir(), f"seedgen-test-{os.getpid()}.sqlite3"),
+    },
+    "postgresql": {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": TEST_DB_NAME,
+        "USER": os.environ.get("SEEDGEN_TEST_PG_USER", "postgres"),
+        "HOST": os.environ.get("SEEDGEN_TEST_PG_HOST", "127.0.0.1"),
+        "PORT": os.environ.get("SEEDGEN_TEST_PG_PORT", "5432"),
+    },
+    "mysql": {
+        "ENGINE": "django.db.backends.mysql",
+        "NAME": TEST_DB_NAME,
+        "USER": os.environ.get("SEEDGEN_TEST_MYSQL_USER", "root"),
+        "PASSWORD": os.environ.get("SEEDGEN_TEST_MYSQL_PASSWORD", ""),
+        "HOST": os.environ.get("SEEDGEN_TEST_MYSQL_HOST", "127.0.0.1"),
+        "PORT": os.environ.get("SEEDGEN_TEST_MYSQL_PORT", "3306"),
+        "OPTIONS": {"charset": "utf8mb4"},
+    },
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Hashing a demo password a million times per export is wasted test time.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
