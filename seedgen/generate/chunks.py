@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 from django.utils.module_loading import import_string
@@ -54,7 +55,7 @@ class ModelGenerator:
                 values = self.apply_when(field, values, ctx)
             if field.null:
                 nulls = rng.uniform(self.strategies[field.name].key, rows, salt=7) < field.null
-                values = [None if is_null else v for v, is_null in zip(values, nulls.tolist())]
+                values = [None if is_null else v for v, is_null in zip(values, nulls.tolist(), strict=False)]
             ctx.columns[field.name] = values
         ctx.columns.pop("__factory__", None)
         pks = (rows + self.model.pk_start).tolist()
@@ -84,16 +85,17 @@ class ModelGenerator:
             column = ctx.columns[other]
             keep &= np.array([v in wanted for v in column], dtype=bool)
         fallback = field.fallback
-        return [v if k else fallback for v, k in zip(values, keep.tolist())]
+        return [v if k else fallback for v, k in zip(values, keep.tolist(), strict=False)]
 
     def build_with_factory(self, rows: np.ndarray) -> list[Any]:
         import factory.random
 
-        relations = {f.field.name: None for f in self.model.fields if f.field.is_relation}
+        # Relations come from seedgen's own refs; "__sequence" pins factory.Sequence to the row.
+        overrides = {f.field.name: None for f in self.model.fields if f.field.is_relation}
         built = []
         for row in rows.tolist():
             factory.random.reseed_random(rng.stream_key(self.plan.seed, self.model.label, "factory", row))
-            built.append(self.factory.build(**relations))
+            built.append(self.factory.build(__sequence=row, **overrides))
         return built
 
     def chunks(self, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Iterator[Chunk]:

@@ -7,7 +7,8 @@ small and the values a function of (seed, model, field, row) alone.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from faker import Faker
 

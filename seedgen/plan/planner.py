@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -192,9 +193,11 @@ class _Builder:
         by_lower = {classes[s.label]._meta.label_lower: s for s in self.profile.models}
         result = {}
         for label, spec in by_lower.items():
-            base = spec.count if spec.count is not None else len(spec.objects)
-            scaled = base if scale == 1 else max(len(spec.objects), round(base * scale))
-            result[label] = scaled
+            if spec.count is None:
+                # A model made only of named objects keeps exactly those under --scale.
+                result[label] = len(spec.objects)
+            else:
+                result[label] = spec.count if scale == 1 else max(len(spec.objects), round(spec.count * scale))
         for label, value in overrides.items():
             key = label.lower()
             if key not in result:
@@ -458,8 +461,8 @@ class _Builder:
             raise self.error(f"invalid value {value!r}: {' '.join(exc.messages)}", line, key) from None
         if isinstance(python, dt.datetime):
             if self.use_tz and python.tzinfo is None:
-                python = python.replace(tzinfo=dt.timezone.utc)
-            python = python.astimezone(dt.timezone.utc) if self.use_tz else python.replace(tzinfo=None)
+                python = python.replace(tzinfo=dt.UTC)
+            python = python.astimezone(dt.UTC) if self.use_tz else python.replace(tzinfo=None)
         return python
 
 

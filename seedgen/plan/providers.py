@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from faker import Faker
 
 
-@lru_cache(maxsize=None)
+@cache
 def faker_for(locale: str) -> Faker:
     """A shared, unseeded Faker for look-ups only; values come from seeded copies."""
     return Faker(locale)

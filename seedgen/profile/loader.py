@@ -25,6 +25,9 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, file: str) -> Any:
         result.key_lines = {}
         for key_node, value_node in node.value:
             key = _convert(key_node, loader, file)
+            if key is None:
+                # `null: 0.2` is the null modifier, not a key of None.
+                key = key_node.value or "null"
             if isinstance(key, (dict, list)):
                 raise ProfileError("a key must be a plain value", file=file, line=key_node.start_mark.line + 1)
             if key in result:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from seedgen.errors import ProfileError
 
-DEFAULT_NOW = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+DEFAULT_NOW = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 DEFAULT_SEED = 0
 
 TOP_KEYS = ("seed", "now", "locale", "settings", "models")
@@ -136,9 +137,9 @@ def _kind(value: Any) -> str:
 def parse_moment(value: Any, now: dt.datetime) -> dt.datetime:
     """A bound of a date range: ``now``, ``-1y``/``+30d``, or an ISO date or datetime."""
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
     if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
     if isinstance(value, str):
         text = value.strip()
         if text == "now":

@@ -7,7 +7,8 @@ the model label of each object.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from seedgen.generate.chunks import Chunk
 from seedgen.plan import Plan
@@ -70,4 +71,4 @@ class FixtureSink(Sink):
         label = model.label
         for row, pk in enumerate(pk_column):
             values = [c[row] for c in columns] + [c[row] for c in m2m]
-            yield {"model": label, "pk": pk_convert(pk) if pk_convert else pk, "fields": dict(zip(keys, values))}
+            yield {"model": label, "pk": pk_convert(pk) if pk_convert else pk, "fields": dict(zip(keys, values, strict=False))}

@@ -1,0 +1,119 @@
+"""The seedgen command: CliRunner tests of every command, their help, and their one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from django.core.management import call_command
+
+from seedgen.cli import cli
+from tests.conftest import PROFILES, REPO
+
+BLOG = str(PROFILES / "blog.yaml")
+
+
+def invoke(*args: str, input: str | None = None):
+    return CliRunner().invoke(cli, list(args), input=input)
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_has_help(command):
+    result = invoke(command, "--help")
+    assert result.exit_code == 0
+    first_words = " ".join(cli.commands[command].help.split()[:4])
+    assert first_words and first_words in " ".join(result.output.split())
+
+
+def test_export_to_stdout_with_format_seed_count_and_scale():
+    result = invoke("export", BLOG, "-o", "-", "--format", "jsonl", "--seed", "7", "--count", "blog.Post=30",
+                    "--scale", "2")
+    assert result.exit_code == 0, result.output
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["model"] for o in objects].count("blog.post") == 30
+    assert [o["model"] for o in objects].count("auth.user") == 10
+
+
+def test_export_prints_a_summary_and_writes_the_file(tmp_path):
+    target = tmp_path / "blog.yaml.gz"
+    result = invoke("export", BLOG, "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert "blog.Post" in result.stderr and f"wrote {target}" in result.stderr
+    assert target.exists()
+
+
+def test_plan_shows_order_counts_pks_and_strategies():
+    result = invoke("plan", BLOG)
+    assert result.exit_code == 0, result.output
+    assert "blog.Post: 50 rows, pk 1..50" in result.output
+    assert "status        choice {'draft': 1, 'published': 3}" in result.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--count", "blog.Post"], "is not LABEL=N"),
+    (["--count", "blog.Post=-1"], "must not be negative"),
+    (["--count", "blog.Pots=1"], "did you mean 'blog.post'"),
+    (["--settings", "no.such.settings"], "cannot import settings module 'no.such.settings'"),
+])
+def test_bad_options_are_one_line_errors(tmp_path, args, message):
+    code = subprocess.run(
+        [sys.executable, "-m", "seedgen", "export", BLOG, "-o", str(tmp_path / "x.json"), *args],
+        capture_output=True, text=True, cwd=tmp_path,
+        env={"PATH": "", "PYTHONPATH": str(REPO), "SEEDGEN_DEMO_DB": str(tmp_path / "d.sqlite3")},
+    )
+    assert code.returncode in (1, 2)
+    assert message in code.stderr
+    assert "Traceback" not in code.stderr
+    assert not (tmp_path / "x.json").exists()
+
+
+@pytest.mark.parametrize(("profile", "message"), [
+    ("models:\n  blog.Tag: [1,\n", "bad.yaml:3: malformed YAML"),
+    ("models:\n  blog.Tga: 1\n", "bad.yaml:2: blog.Tga: unknown model (did you mean 'blog.Tag'?)"),
+    ("models:\n  blog.Tag:\n    count: 2\n    fields:\n      nme: x\n", "bad.yaml:5: blog.Tag.fields.nme: unknown field"),
+    ("models:\n  blog.Tag:\n    count: 2\n    fields:\n      name: {chioce: [a]}\n", "unknown strategy 'chioce'"),
+    ("models:\n  blog.Tag:\n    count: 2\n    fields:\n      name: {faker: nmae}\n", "unknown Faker provider 'nmae'"),
+    ("models:\n  blog.Tag: -1\n", "bad.yaml:2: blog.Tag: count must not be negative"),
+    ("models:\n  blog.Tag: lots\n", "count must be a whole number"),
+    ("models:\n  blog.Category: 1\n  blog.Post: 2\n", "references auth.User, which the profile does not list"),
+    ("models:\n  auth.User: 0\n  blog.Category: 1\n  blog.Post: 2\n", "references auth.User, which has 0 rows"),
+    ("models:\n  blog.Tag:\n    count: 10\n    fields:\n      name: {choice: [a, b, c]}\n", "only 3 distinct values"),
+    ("models:\n  blog.Tag:\n    count: 1\n    fields:\n      color: '#12345678'\n", "longer than max_length 7"),
+    ("settings: no_such_module\nmodels:\n  blog.Tag: 1\n", "cannot import settings module 'no_such_module'"),
+])
+def test_bad_profiles_are_one_line_errors_and_write_nothing(tmp_path, profile, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(profile)
+    env = {"PATH": "", "PYTHONPATH": str(REPO), "SEEDGEN_DEMO_DB": str(tmp_path / "d.sqlite3")}
+    code = subprocess.run([sys.executable, "-m", "seedgen", "export", "bad.yaml", "-o", "out.json"],
+                          capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert code.returncode == 1, code.stderr
+    lines = code.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], code.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml"]
+
+
+def test_export_needs_exactly_one_destination():
+    result = invoke("export", BLOG)
+    assert result.exit_code == 2 and "give -o/--output FILE or --per-model DIR" in result.output
+
+
+def test_export_fixture_management_command_matches_the_cli(tmp_path):
+    call_command("export_fixture", BLOG, output=str(tmp_path / "a.json"), indent=2)
+    assert invoke("export", BLOG, "-o", str(tmp_path / "b.json"), "--indent", "2").exit_code == 0
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+def test_insert_appends_and_then_clashes_without_clear(sqlite_db):
+    from seedgen.demo.blog.models import Post
+
+    assert invoke("insert", BLOG, "-q").exit_code == 0
+    assert Post.objects.count() == 50
+    again = invoke("insert", BLOG, "-q")
+    assert again.exit_code == 1 and "auth.User: the rows clash with the database" in again.output
+    assert Post.objects.count() == 50
+    cleared = invoke("insert", BLOG, "--clear", "-q", input="y\n")
+    assert cleared.exit_code == 0 and Post.objects.count() == 50
