@@ -6,12 +6,15 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
 
 from seedgen import api
 from seedgen.errors import Interrupted, SeedgenError
+
+BUNDLED_BLOG = Path(__file__).resolve().parent / "profiles" / "blog.yaml"
 
 
 def parse_counts(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, int]:
@@ -129,8 +132,8 @@ def insert(profile: str, seed: int | None, counts: dict[str, int], scale: float,
 
 
 @cli.command()
-@click.option("--profile", "profile", default="profiles/blog.yaml", show_default=True, type=click.Path(dir_okay=False),
-              help="Profile to run.")
+@click.option("--profile", "profile", default=str(BUNDLED_BLOG), type=click.Path(dir_okay=False),
+              help="Profile to run (default: the bundled blog).")
 @click.option("--output", default="build/demo/blog.json", show_default=True, help="Fixture to write.")
 @user_errors
 def demo(profile: str, output: str) -> None:

@@ -117,3 +117,17 @@ def test_insert_appends_and_then_clashes_without_clear(sqlite_db):
     assert Post.objects.count() == 50
     cleared = invoke("insert", BLOG, "--clear", "-q", input="y\n")
     assert cleared.exit_code == 0 and Post.objects.count() == 50
+
+
+def test_create_sample_data_takes_the_guides_flags(sqlite_db):
+    from django.contrib.auth.models import User
+
+    from seedgen.demo.blog.models import Post, Tag
+
+    out = __import__("io").StringIO()
+    call_command("create_sample_data", posts=20, users=3, database=sqlite_db, stdout=out)
+    assert (Post.objects.count(), User.objects.count(), Tag.objects.count()) == (20, 3, 10)
+    assert "Created 20 blog.Post rows" in out.getvalue()
+    call_command("create_sample_data", posts=7, users=2, clear=True, interactive=False, stdout=out)
+    assert (Post.objects.count(), User.objects.count()) == (7, 2)
+    assert User.objects.get(username="user_1").check_password("password123")

@@ -108,6 +108,10 @@ class Output:
             self.stream.flush()
             return
         self._close_streams()
+        # mkstemp makes the file private; give it the mode any new file would get.
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(self.tmp, 0o666 & ~mask)
         os.replace(self.tmp, self.path)
         self.tmp = None
 
