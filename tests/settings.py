@@ -7,15 +7,9 @@ The servers are the machine's: PostgreSQL on 127.0.0.1:5432 and MariaDB on
 import os
 import tempfile
 
+from seedgen.demo.settings import DEFAULT_AUTO_FIELD, INSTALLED_APPS, TIME_ZONE, USE_TZ  # noqa: F401
+
 SECRET_KEY = "seedgen-tests"
-USE_TZ = True
-TIME_ZONE = "UTC"
-INSTALLED_APPS = [
-    "django.contrib.contenttypes",
-    "django.contrib.auth",
-    "seedgen.demo.blog",
-    "seedgen",
-]
 TEST_DB_NAME = os.environ.get("SEEDGEN_TEST_DB_NAME", "seedgen_test")
 DATABASES = {
     "default": {
@@ -39,6 +33,5 @@ DATABASES = {
         "OPTIONS": {"charset": "utf8mb4"},
     },
 }
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Hashing a demo password a million times per export is wasted test time.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -66,21 +66,13 @@ def test_zip_is_json_only(tmp_path, fmt):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_compact_json_matches_django_without_indent(sqlite_db, tmp_path):
-    fixture = tmp_path / "blog.json"
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_unindented_output_matches_django(sqlite_db, tmp_path, fmt):
+    fixture = tmp_path / f"blog.{fmt}"
     api.export(BLOG, fixture)
     call_command("loaddata", str(fixture), database=sqlite_db, verbosity=0)
     out = io.StringIO()
-    call_command("dumpdata", *LABELS, format="json", database=sqlite_db, stdout=out)
-    assert out.getvalue() == fixture.read_text()
-
-
-def test_jsonl_matches_django(sqlite_db, tmp_path):
-    fixture = tmp_path / "blog.jsonl"
-    api.export(BLOG, fixture)
-    call_command("loaddata", str(fixture), database=sqlite_db, verbosity=0)
-    out = io.StringIO()
-    call_command("dumpdata", *LABELS, format="jsonl", database=sqlite_db, stdout=out)
+    call_command("dumpdata", *LABELS, format=fmt, database=sqlite_db, stdout=out)
     assert out.getvalue() == fixture.read_text()
 
 
