@@ -109,8 +109,3 @@ def _import_factory(model: ModelPlan):
     except ImportError as exc:
         raise PlanError(f"{model.model._meta.label}: cannot import factory {model.factory!r}: {exc}") from None
 
-
-def generate(plan: Plan, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Iterator[Chunk]:
-    """Every chunk of every model, in the plan's model order."""
-    for model in plan.models:
-        yield from ModelGenerator(plan, model).chunks(chunk_size)

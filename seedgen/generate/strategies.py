@@ -33,10 +33,6 @@ class Context:
     columns: dict[str, list[Any]]
     model: ModelPlan
 
-    @property
-    def pks(self) -> np.ndarray:
-        return self.rows + self.model.pk_start
-
 
 class FieldStrategy:
     """Base class; subclasses set ``name`` and implement ``column``."""

@@ -126,10 +126,6 @@ class Plan:
     def pk_of(self, ref: RowRef) -> int:
         return self.model(ref.label).pk_start + ref.index
 
-    @property
-    def total_rows(self) -> int:
-        return sum(m.count for m in self.models)
-
 
 def _short(value: Any) -> str:
     text = repr(value) if not isinstance(value, str) else value
