@@ -10,6 +10,22 @@ from pathlib import Path
 from seedgen.errors import Interrupted, SinkError
 from seedgen.profile import Profile, load_profile
 
+BUNDLED_BLOG = Path(__file__).resolve().parent / "profiles" / "blog.yaml"
+
+
+def parse_count(item: str) -> tuple[str, int]:
+    """``blog.Post=500`` as given to ``--count``; ValueError says what is wrong."""
+    label, sep, number = item.partition("=")
+    if not sep or not label:
+        raise ValueError(f"{item!r} is not LABEL=N, e.g. blog.Post=500")
+    try:
+        count = int(number)
+    except ValueError:
+        raise ValueError(f"{item!r}: {number!r} is not a whole number") from None
+    if count < 0:
+        raise ValueError(f"{item!r}: a count must not be negative")
+    return label, count
+
 
 @dataclass
 class ModelReport:

@@ -6,7 +6,6 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import click
@@ -14,22 +13,12 @@ import click
 from seedgen import api
 from seedgen.errors import Interrupted, SeedgenError
 
-BUNDLED_BLOG = Path(__file__).resolve().parent / "profiles" / "blog.yaml"
-
 
 def parse_counts(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, int]:
-    counts = {}
-    for item in values:
-        label, sep, number = item.partition("=")
-        if not sep or not label:
-            raise click.BadParameter(f"{item!r} is not LABEL=N, e.g. blog.Post=500", ctx, param)
-        try:
-            counts[label] = int(number)
-        except ValueError:
-            raise click.BadParameter(f"{item!r}: {number!r} is not a whole number", ctx, param) from None
-        if counts[label] < 0:
-            raise click.BadParameter(f"{item!r}: a count must not be negative", ctx, param)
-    return counts
+    try:
+        return dict(api.parse_count(item) for item in values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
 
 
 def plan_options(command: Callable) -> Callable:
@@ -132,7 +121,7 @@ def insert(profile: str, seed: int | None, counts: dict[str, int], scale: float,
 
 
 @cli.command()
-@click.option("--profile", "profile", default=str(BUNDLED_BLOG), type=click.Path(dir_okay=False),
+@click.option("--profile", "profile", default=str(api.BUNDLED_BLOG), type=click.Path(dir_okay=False),
               help="Profile to run (default: the bundled blog).")
 @click.option("--output", default="build/demo/blog.json", show_default=True, help="Fixture to write.")
 @user_errors

@@ -131,3 +131,12 @@ def test_create_sample_data_takes_the_guides_flags(sqlite_db):
     call_command("create_sample_data", posts=7, users=2, clear=True, interactive=False, stdout=out)
     assert (Post.objects.count(), User.objects.count()) == (7, 2)
     assert User.objects.get(username="user_1").check_password("password123")
+
+
+@pytest.mark.parametrize(("count", "message"), [("blog.Post", "is not LABEL=N"), ("blog.Post=-1", "must not be negative")])
+def test_management_commands_read_count_like_the_cli(tmp_path, count, message):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match=message):
+        call_command("export_fixture", BLOG, f"--count={count}", output=str(tmp_path / "x.json"))
+    assert not (tmp_path / "x.json").exists()

@@ -55,7 +55,7 @@ class ModelGenerator:
                 values = self.apply_when(field, values, ctx)
             if field.null:
                 nulls = rng.uniform(self.strategies[field.name].key, rows, salt=7) < field.null
-                values = [None if is_null else v for v, is_null in zip(values, nulls.tolist(), strict=False)]
+                values = [None if is_null else v for v, is_null in zip(values, nulls.tolist())]
             ctx.columns[field.name] = values
         ctx.columns.pop("__factory__", None)
         pks = (rows + self.model.pk_start).tolist()
@@ -85,7 +85,7 @@ class ModelGenerator:
             column = ctx.columns[other]
             keep &= np.array([v in wanted for v in column], dtype=bool)
         fallback = field.fallback
-        return [v if k else fallback for v, k in zip(values, keep.tolist(), strict=False)]
+        return [v if k else fallback for v, k in zip(values, keep.tolist())]
 
     def build_with_factory(self, rows: np.ndarray) -> list[Any]:
         import factory.random

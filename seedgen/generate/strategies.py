@@ -183,7 +183,7 @@ class Uuid(FieldStrategy):
     def column(self, ctx: Context) -> list[Any]:
         high = rng.bits(self.key, ctx.rows, salt=1).tolist()
         low = rng.bits(self.key, ctx.rows, salt=2).tolist()
-        return [uuid.UUID(int=(h << 64) | lo, version=4) for h, lo in zip(high, low, strict=False)]
+        return [uuid.UUID(int=(h << 64) | lo, version=4) for h, lo in zip(high, low)]
 
 
 @register
@@ -227,7 +227,7 @@ class TextStrategy(FieldStrategy):
         size = len(pool)
         idx = _pick(self.key, ctx.rows, size, True).tolist()
         cycles = (ctx.rows // size).tolist()
-        return [pools.with_suffix(pool[i], c) for i, c in zip(idx, cycles, strict=False)]
+        return [pools.with_suffix(pool[i], c) for i, c in zip(idx, cycles)]
 
 
 @register
@@ -258,7 +258,7 @@ class RowText(FieldStrategy):
             return [self.fit(t) for t in texts]
         numbers = (ctx.rows + 1).tolist()
         out = []
-        for text, n in zip(texts, numbers, strict=False):
+        for text, n in zip(texts, numbers):
             suffix = f"-{n}"
             base = text[: limit - len(suffix)].rstrip("-") if limit else text
             out.append(base + suffix)
@@ -285,7 +285,7 @@ class Template(RowText):
         start = self.model.pk_start
         columns = {n: ctx.columns[n] for n in self.names if n in ctx.columns}
         out = []
-        for j, (t, i) in enumerate(zip(which, rows, strict=False)):
+        for j, (t, i) in enumerate(zip(which, rows)):
             values = {name: column[j] for name, column in columns.items()}
             values.update(n=i + 1, i=i, pk=start + i)
             out.append(self.templates[t].format_map(values))

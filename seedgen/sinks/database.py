@@ -88,12 +88,12 @@ class DatabaseSink(Sink):
         for f in chunk.model.fields:
             prep = f.field.get_db_prep_save
             prepared.append([prep(v, connection) for v in chunk.columns[f.name]])
-        rows = list(zip(*prepared, strict=False))
+        rows = list(zip(*prepared))
         try:
             with connection.cursor() as cursor:
                 cursor.executemany(rows_sql, rows)
                 for name, sql in m2m_sql.items():
-                    pairs = [(pk, other) for pk, others in zip(chunk.pks, chunk.m2m[name], strict=False) for other in others]
+                    pairs = [(pk, other) for pk, others in zip(chunk.pks, chunk.m2m[name]) for other in others]
                     if pairs:
                         cursor.executemany(sql, pairs)
         except IntegrityError as exc:

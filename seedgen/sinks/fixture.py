@@ -71,4 +71,4 @@ class FixtureSink(Sink):
         label = model.label
         for row, pk in enumerate(pk_column):
             values = [c[row] for c in columns] + [c[row] for c in m2m]
-            yield {"model": label, "pk": pk_convert(pk) if pk_convert else pk, "fields": dict(zip(keys, values, strict=False))}
+            yield {"model": label, "pk": pk_convert(pk) if pk_convert else pk, "fields": dict(zip(keys, values))}

@@ -7,15 +7,12 @@ flags did.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
 from seedgen import api
 from seedgen.errors import SeedgenError
 from seedgen.management.commands.export_fixture import parse_count
 
-BUNDLED = Path(__file__).resolve().parents[2] / "profiles" / "blog.yaml"
 SHORTCUTS = {"posts": "blog.Post", "users": "auth.User", "categories": "blog.Category", "tags": "blog.Tag"}
 
 
@@ -23,7 +20,7 @@ class Command(BaseCommand):
     help = "Fill the database with seeded sample data from a seedgen profile (default: the blog)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--profile", default=str(BUNDLED), help="YAML profile (default: the bundled blog).")
+        parser.add_argument("--profile", default=str(api.BUNDLED_BLOG), help="YAML profile (default: the bundled blog).")
         for flag, label in SHORTCUTS.items():
             parser.add_argument(f"--{flag}", type=int, help=f"Number of {label} rows.")
         parser.add_argument("--clear", action="store_true", help="Delete the profile's models' rows first.")

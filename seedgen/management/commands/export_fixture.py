@@ -9,10 +9,10 @@ from seedgen.errors import SeedgenError
 
 
 def parse_count(text: str) -> tuple[str, int]:
-    label, sep, number = text.partition("=")
-    if not sep or not number.isdigit():
-        raise CommandError(f"--count {text!r}: expected LABEL=N, e.g. blog.Post=500")
-    return label, int(number)
+    try:
+        return api.parse_count(text)
+    except ValueError as exc:
+        raise CommandError(f"--count {exc}") from None
 
 
 class Command(BaseCommand):
