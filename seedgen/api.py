@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,21 +72,29 @@ def prepare(
     return build_plan(profile, seed=seed, counts=counts, scale=scale, pk_starts=pk_starts)
 
 
-def run(plan, sink, *, chunk_size: int | None = None, on_chunk: Callable | None = None) -> Report:
-    """Push every chunk of ``plan`` into ``sink``; on any failure the sink aborts."""
+def run(plan, sink, *, chunk_size: int | None = None, progress=None) -> Report:
+    """Push every chunk of ``plan`` into ``sink``; on any failure the sink aborts.
+
+    ``progress`` (a ``seedgen.progress.Progress``) hears of every model and chunk.
+    """
     from seedgen.generate.chunks import DEFAULT_CHUNK_SIZE, ModelGenerator
 
     size = chunk_size or DEFAULT_CHUNK_SIZE
     report = Report()
-    sink.open(plan)
     try:
+        sink.open(plan)
         for model in plan.models:
+            label = model.model._meta.label
             started = time.perf_counter()
+            if progress:
+                progress.start(label, model.count)
             for chunk in ModelGenerator(plan, model).chunks(size):
                 sink.write(chunk)
-                if on_chunk:
-                    on_chunk(chunk)
-            report.models.append(ModelReport(model.model._meta.label, model.count, time.perf_counter() - started))
+                if progress:
+                    progress.advance(len(chunk))
+            if progress:
+                progress.finish()
+            report.models.append(ModelReport(label, model.count, time.perf_counter() - started))
         sink.close()
     except KeyboardInterrupt:
         sink.abort()
@@ -133,10 +141,26 @@ def export(
     return report
 
 
+def connect(alias: str) -> None:
+    """Open database ``alias`` now, so an unreachable server is one clear error."""
+    from django.db import DatabaseError, connections
+
+    from seedgen.sinks.database import first_line
+
+    if alias not in connections.settings:
+        raise SinkError(f"no database {alias!r} in the settings; choose one of {', '.join(connections.settings)}")
+    try:
+        connections[alias].ensure_connection()
+    except DatabaseError as exc:
+        raise SinkError(f"database {alias!r}: cannot connect: {first_line(exc)}") from None
+
+
 def next_pks(plan, alias: str) -> dict[str, int]:
     """Where each model's rows start so they go after the rows already there."""
     from django.db import DatabaseError
     from django.db.models import Max
+
+    from seedgen.sinks.database import first_line
 
     starts = {}
     for model in plan.models:
@@ -144,7 +168,7 @@ def next_pks(plan, alias: str) -> dict[str, int]:
             top = model.model._base_manager.using(alias).aggregate(top=Max("pk"))["top"]
         except DatabaseError as exc:
             raise SinkError(f"database {alias!r}: cannot read {model.model._meta.db_table}: "
-                            f"{str(exc).strip().splitlines()[0]}; run `manage.py migrate` first") from None
+                            f"{first_line(exc)}; run `manage.py migrate` first") from None
         starts[model.label] = (top or 0) + 1
     return starts
 
@@ -153,21 +177,32 @@ def insert(
     profile: Profile | str | Path,
     *,
     database: str = "default",
+    database_url: str | None = None,
     clear: bool = False,
     seed: int | None = None,
     counts: Mapping[str, int] | None = None,
     scale: float = 1.0,
     settings: str | None = None,
     chunk_size: int | None = None,
+    progress=None,
 ) -> Report:
-    """Insert the profile's rows into a database, atomically; appended after existing rows unless ``clear``."""
-    from seedgen.sinks.database import DatabaseSink
+    """Insert the profile's rows into a database, atomically; appended after existing rows unless ``clear``.
+
+    ``database_url`` (postgresql://, mysql://, sqlite:///path) replaces the
+    settings of ``database`` for the rest of the process.
+    """
+    from seedgen.sinks.database import database_sink
 
     plan = prepare(profile, seed=seed, counts=counts, scale=scale, settings=settings)
+    if database_url:
+        from seedgen.environment import use_database_url
+
+        use_database_url(database_url, database)
+    connect(database)
     if not clear:
         plan = prepare(plan.profile, seed=seed, counts=counts, scale=scale, settings=settings,
                        pk_starts=next_pks(plan, database))
-    return run(plan, DatabaseSink(database, clear=clear), chunk_size=chunk_size)
+    return run(plan, database_sink(database, clear=clear), chunk_size=chunk_size, progress=progress)
 
 
 def migrate(database: str = "default") -> None:

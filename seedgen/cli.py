@@ -104,18 +104,24 @@ def plan(profile: str, seed: int | None, counts: dict[str, int], scale: float, s
 @cli.command()
 @plan_options
 @click.option("--database", default="default", show_default=True, help="Django database alias.")
+@click.option("--database-url", metavar="URL",
+              help="postgresql://…, mysql://… or sqlite:///path; replaces the settings of --database for this run.")
 @click.option("--clear", is_flag=True, help="Delete the rows of the profile's models first (same transaction).")
 @click.option("--yes", "-y", "assume_yes", is_flag=True, help="Do not ask before --clear deletes rows.")
 @click.option("--chunk-size", type=click.IntRange(min=1), help="Rows generated and inserted at a time.")
-@click.option("-q", "--quiet", is_flag=True, help="Print no summary.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars and no summary.")
 @user_errors
 def insert(profile: str, seed: int | None, counts: dict[str, int], scale: float, settings: str | None,
-           database: str, clear: bool, assume_yes: bool, chunk_size: int | None, quiet: bool) -> None:
+           database: str, database_url: str | None, clear: bool, assume_yes: bool, chunk_size: int | None,
+           quiet: bool) -> None:
     """Insert the data of PROFILE into a database, all rows or none."""
+    from seedgen.progress import Progress
+
     if clear and not assume_yes:
         click.confirm("--clear deletes every row of the profile's models. Go on?", abort=True)
-    report = api.insert(profile, database=database, clear=clear, seed=seed, counts=counts, scale=scale,
-                        settings=settings, chunk_size=chunk_size)
+    report = api.insert(profile, database=database, database_url=database_url, clear=clear, seed=seed,
+                        counts=counts, scale=scale, settings=settings, chunk_size=chunk_size,
+                        progress=None if quiet else Progress())
     if not quiet:
         print_summary(report)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import urllib.parse
 
 from seedgen.errors import SettingsError
 
@@ -50,3 +51,74 @@ def setup_django(settings_module: str | None = None, profile_settings: str | Non
             raise SettingsError(f"settings {module!r}: {exc}") from None
         raise
     return module
+
+
+_URL_ENGINES = {
+    "postgresql": "django.db.backends.postgresql",
+    "postgres": "django.db.backends.postgresql",
+    "mysql": "django.db.backends.mysql",
+    "mariadb": "django.db.backends.mysql",
+    "sqlite": "django.db.backends.sqlite3",
+}
+
+
+def parse_database_url(url: str) -> dict:
+    """Django's DATABASES entry for ``postgresql://user:pw@host:port/name``, ``mysql://…`` or ``sqlite:///path``.
+
+    Query parameters become OPTIONS (``?sslmode=require``). An SQLite file
+    must exist: seedgen fills migrated databases, it does not make them.
+    """
+    parts = urllib.parse.urlsplit(url)
+    engine = _URL_ENGINES.get(parts.scheme)
+    if engine is None:
+        raise SettingsError(f"database URL {_safe(url)!r}: unknown scheme {parts.scheme!r}; "
+                            "use postgresql://, mysql:// or sqlite:///path")
+    options = dict(urllib.parse.parse_qsl(parts.query))
+    if parts.scheme == "sqlite":
+        path = urllib.parse.unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
+        if not path or parts.netloc:
+            raise SettingsError(f"database URL {url!r}: write sqlite:///relative/path or sqlite:////absolute/path")
+        if not os.path.isfile(path):
+            raise SettingsError(f"database URL {url!r}: no SQLite database at {path}; create it with `manage.py migrate`")
+        return {"ENGINE": engine, "NAME": path, "OPTIONS": options}
+    name = urllib.parse.unquote(parts.path.lstrip("/"))
+    if not name:
+        raise SettingsError(f"database URL {_safe(url)!r}: no database name; end it with /NAME")
+    try:
+        port = parts.port
+    except ValueError:
+        raise SettingsError(f"database URL {_safe(url)!r}: the port is not a number") from None
+    if parts.scheme in ("mysql", "mariadb"):
+        options.setdefault("charset", "utf8mb4")
+    return {
+        "ENGINE": engine,
+        "NAME": name,
+        "USER": urllib.parse.unquote(parts.username or ""),
+        "PASSWORD": urllib.parse.unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(port or ""),
+        "OPTIONS": options,
+    }
+
+
+def use_database_url(url: str, alias: str = "default") -> None:
+    """Point Django's database ``alias`` at ``url`` for the rest of the process."""
+    from django.conf import settings
+    from django.db import connections
+
+    config = parse_database_url(url)
+    if hasattr(connections._connections, alias):
+        connections[alias].close()
+        del connections[alias]
+    settings.DATABASES[alias] = config
+    # The handler caches its settings on first use; make it fill in the defaults of the new entry.
+    connections.__dict__["settings"] = connections.configure_settings(settings.DATABASES)
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))

@@ -96,6 +96,33 @@ def sqlite_db() -> str:
     return "default"
 
 
+@pytest.fixture(params=["postgresql", "mysql"])
+def server_db(request) -> str:
+    """An empty, migrated database on each server backend."""
+    ensure_database(request.param)
+    empty_database(request.param)
+    yield request.param
+    connections[request.param].close()
+
+
+@pytest.fixture
+def pg_db() -> str:
+    ensure_database("postgresql")
+    empty_database("postgresql")
+    yield "postgresql"
+    connections["postgresql"].close()
+
+
+def database_url(alias: str) -> str:
+    """The URL of a test database, as --database-url takes it."""
+    conf = settings.DATABASES[alias]
+    if alias == "default":
+        return f"sqlite:///{conf['NAME']}"
+    scheme = "postgresql" if alias == "postgresql" else "mysql"
+    password = f":{conf['PASSWORD']}" if conf.get("PASSWORD") else ""
+    return f"{scheme}://{conf['USER']}{password}@{conf['HOST']}:{conf['PORT']}/{conf['NAME']}"
+
+
 def pytest_sessionfinish(session, exitstatus) -> None:
     Path(settings.DATABASES["default"]["NAME"]).unlink(missing_ok=True)
 

@@ -1,123 +1,270 @@
 """Insert rows through a Django database connection, all in one transaction.
 
-Values go through each field's ``get_db_prep_save`` so every backend gets
-what the ORM would send; rows go in with ``executemany`` a chunk at a time.
-On any failure the transaction rolls back and the database is as it was.
+``database_sink(alias)`` picks the module written for the connection's
+vendor (``sqlite``, ``postgresql``, ``mysql``); this module holds what they
+share. Before the first row: every table and column the plan writes must
+exist, and ``--clear`` must not strand rows of models outside the profile.
+Rows go in a chunk at a time; on any failure the transaction rolls back and
+the database is as it was, and a unique clash is explained by model, field
+and value.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
 from django.core.management.color import no_style
 from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.utils.module_loading import import_string
 
 from seedgen.errors import SinkError
 from seedgen.generate.chunks import Chunk
 from seedgen.plan import ModelPlan, Plan
+from seedgen.plan.introspect import unique_fields
 from seedgen.sinks.base import Sink
 
+VENDORS = {
+    "sqlite": "seedgen.sinks.sqlite.SqliteSink",
+    "postgresql": "seedgen.sinks.postgresql.PostgresSink",
+    "mysql": "seedgen.sinks.mysql.MySQLSink",
+}
+# Values of these fields are already what every backend's driver takes.
+PLAIN_KINDS = frozenset({
+    "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+    "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "BooleanField",
+    "CharField", "TextField", "SlugField", "EmailField", "URLField", "ForeignKey", "OneToOneField",
+})
+_LOOKUP_BATCH = 500
 
-def tables_of(model: ModelPlan) -> list[str]:
-    tables = [model.model._meta.db_table]
-    tables += [f.field.remote_field.through._meta.db_table for f in model.m2m
-               if f.field.remote_field.through._meta.auto_created]
+
+def database_sink(alias: str = "default", *, clear: bool = False) -> DatabaseSink:
+    """The sink for the vendor of database ``alias``."""
+    path = VENDORS.get(connections[alias].vendor)
+    return (import_string(path) if path else DatabaseSink)(alias, clear=clear)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table the plan writes: a model's own, or the auto-created table of one of its M2M fields."""
+
+    name: str
+    columns: tuple[str, ...]
+    owners: tuple[str, ...]  # what each column holds, for messages: "blog.Post.title"
+    m2m: str | None = None  # the M2M field whose pairs go here
+
+
+def tables_of(model: ModelPlan) -> list[Table]:
+    meta = model.model._meta
+    label = meta.label
+    columns = [meta.pk.column] if model.auto_pk else []
+    owners = [f"{label}.{meta.pk.name}"] if model.auto_pk else []
+    columns += [f.field.column for f in model.fields]
+    owners += [f"{label}.{f.name}" for f in model.fields]
+    tables = [Table(meta.db_table, tuple(columns), tuple(owners))]
+    for f in model.m2m:
+        through = f.field.remote_field.through
+        if through._meta.auto_created:
+            pair = (f.field.m2m_column_name(), f.field.m2m_reverse_name())
+            tables.append(Table(through._meta.db_table, pair, (f"{label}.{f.name}",) * 2, m2m=f.name))
     return tables
 
 
 class DatabaseSink(Sink):
+    """The generic database sink: ``executemany`` of prepared tuples. Vendors override ``insert``."""
+
+    # Fields whose generated values go to the driver without ``get_db_prep_save``.
+    plain_kinds = PLAIN_KINDS
+
     def __init__(self, alias: str = "default", *, clear: bool = False) -> None:
         self.alias = alias
         self.clear = clear
-        self.atomic = None
+        self.atomic: transaction.Atomic | None = None
+
+    # The sink interface.
 
     def open(self, plan: Plan) -> None:
         super().open(plan)
         self.connection = connections[self.alias]
+        self.tables = {model.label: tables_of(model) for model in plan.models}
         try:
-            existing = set(self.connection.introspection.table_names())
+            self.check_schema()
         except DatabaseError as exc:
-            raise SinkError(f"database {self.alias!r}: cannot connect: {_first_line(exc)}") from None
-        for model in plan.models:
-            missing = [t for t in tables_of(model) if t not in existing]
-            if missing:
-                raise SinkError(
-                    f"database {self.alias!r} has no table {missing[0]} for {model.model._meta.label}; "
-                    "run `manage.py migrate` first"
-                )
+            raise SinkError(f"database {self.alias!r}: cannot connect: {first_line(exc)}") from None
         self.atomic = transaction.atomic(using=self.alias)
         self.atomic.__enter__()
-        if self.clear:
-            self.delete_existing()
-        self.statements = {model.label: self.statements_for(model) for model in plan.models}
-
-    def delete_existing(self) -> None:
-        with self.connection.cursor() as cursor:
-            for model in reversed(self.plan.models):
-                for table in reversed(tables_of(model)):
-                    try:
-                        cursor.execute(f"DELETE FROM {self.connection.ops.quote_name(table)}")
-                    except IntegrityError as exc:
-                        raise SinkError(
-                            f"--clear cannot delete {model.model._meta.label}: other rows still reference it "
-                            f"({_first_line(exc)})"
-                        ) from None
-
-    def statements_for(self, model: ModelPlan):
-        quote = self.connection.ops.quote_name
-        meta = model.model._meta
-        columns = [meta.pk.column] if model.auto_pk else []
-        columns += [f.field.column for f in model.fields]
-        table = quote(meta.db_table)
-        rows_sql = (f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "
-                    f"VALUES ({', '.join(['%s'] * len(columns))})")
-        m2m_sql = {}
-        for f in model.m2m:
-            through = f.field.remote_field.through
-            if not through._meta.auto_created:
-                continue
-            source = quote(f.field.m2m_column_name())
-            target = quote(f.field.m2m_reverse_name())
-            m2m_sql[f.name] = f"INSERT INTO {quote(through._meta.db_table)} ({source}, {target}) VALUES (%s, %s)"
-        return rows_sql, m2m_sql
+        with self.failing():
+            if self.clear:
+                self.check_clear()
+                self.delete_existing()
+            self.begin()
 
     def write(self, chunk: Chunk) -> None:
-        rows_sql, m2m_sql = self.statements[chunk.model.label]
-        connection = self.connection
-        prepared = []
-        if chunk.model.auto_pk:
-            prepared.append(chunk.pks)
-        for f in chunk.model.fields:
-            prep = f.field.get_db_prep_save
-            prepared.append([prep(v, connection) for v in chunk.columns[f.name]])
-        rows = list(zip(*prepared))
-        try:
-            with connection.cursor() as cursor:
-                cursor.executemany(rows_sql, rows)
-                for name, sql in m2m_sql.items():
-                    pairs = [(pk, other) for pk, others in zip(chunk.pks, chunk.m2m[name]) for other in others]
-                    if pairs:
-                        cursor.executemany(sql, pairs)
-        except IntegrityError as exc:
-            raise SinkError(
-                f"{chunk.model.model._meta.label}: the rows clash with the database ({_first_line(exc)}); "
-                "nothing was written. Use --clear, or another --seed"
-            ) from None
-        except DatabaseError as exc:
-            raise SinkError(f"{chunk.model.model._meta.label}: {_first_line(exc)}; nothing was written") from None
+        own, *throughs = self.tables[chunk.model.label]
+        with self.failing(chunk):
+            self.insert(own, self.rows(chunk))
+            for table in throughs:
+                pairs = [(pk, other) for pk, others in zip(chunk.pks, chunk.m2m[table.m2m]) for other in others]
+                if pairs:
+                    self.insert(table, pairs)
 
     def close(self) -> None:
-        models = [m.model for m in self.plan.models]
-        statements = self.connection.ops.sequence_reset_sql(no_style(), models)
-        with self.connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-        atomic, self.atomic = self.atomic, None
-        atomic.__exit__(None, None, None)
+        with self.failing():
+            self.finish()
+            statements = self.connection.ops.sequence_reset_sql(no_style(), [m.model for m in self.plan.models])
+            with self.connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
+            atomic, self.atomic = self.atomic, None
+            atomic.__exit__(None, None, None)
 
     def abort(self) -> None:
-        if self.atomic is not None:
-            atomic, self.atomic = self.atomic, None
-            atomic.__exit__(SinkError, SinkError("aborted"), None)
+        self.rollback()
+
+    # Hooks for the vendor modules.
+
+    def begin(self) -> None:
+        """Called inside the transaction, before the first row."""
+
+    def finish(self) -> None:
+        """Called inside the transaction, after the last row."""
+
+    def insert(self, table: Table, rows: Sequence[tuple]) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.executemany(self.insert_sql(table), rows)
+
+    def insert_sql(self, table: Table, placeholder: str = "%s") -> str:
+        quote = self.connection.ops.quote_name
+        return (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in table.columns)}) "
+                f"VALUES ({', '.join([placeholder] * len(table.columns))})")
+
+    # Shared work.
+
+    def rows(self, chunk: Chunk) -> list[tuple]:
+        """The chunk's rows as tuples of what the driver takes, pk first when the plan sets it."""
+        columns: list[Any] = [chunk.pks] if chunk.model.auto_pk else []
+        for f in chunk.model.fields:
+            values = chunk.columns[f.name]
+            if f.kind not in self.plain_kinds:
+                prep, connection = f.field.get_db_prep_save, self.connection
+                values = [prep(v, connection) for v in values]
+            columns.append(values)
+        return list(zip(*columns))
+
+    def check_schema(self) -> None:
+        """Every table and column the plan writes exists; else say to migrate."""
+        introspection = self.connection.introspection
+        with self.connection.cursor() as cursor:
+            existing = set(introspection.table_names(cursor))
+            for model in self.plan.models:
+                for table in self.tables[model.label]:
+                    if table.name not in existing:
+                        raise SinkError(f"database {self.alias!r} has no table {table.name} for {model.model._meta.label}; "
+                                        "run `manage.py migrate` first")
+                    have = {c.name for c in introspection.get_table_description(cursor, table.name)}
+                    for column, owner in zip(table.columns, table.owners):
+                        if column not in have:
+                            raise SinkError(f"database {self.alias!r}: table {table.name} has no column {column} "
+                                            f"(for {owner}); run `manage.py migrate` first")
+
+    def check_clear(self) -> None:
+        """Refuse --clear when rows of a model outside the profile point at rows it would delete."""
+        inside = {m.model._meta.concrete_model for m in self.plan.models}
+        for model in self.plan.models:
+            meta = model.model._meta
+            for rel in meta.related_objects:
+                if rel.related_model in inside:
+                    continue
+                holder = f"{rel.related_model._meta.label}.{rel.field.name}"
+                if rel.many_to_many:
+                    blocked = rel.through._base_manager.using(self.alias).exists()
+                    rule = "many-to-many"
+                else:
+                    manager = rel.related_model._base_manager.using(self.alias)
+                    blocked = manager.filter(**{f"{rel.field.name}__isnull": False}).exists()
+                    rule = f"on_delete={rel.on_delete.__name__}"
+                if blocked:
+                    raise SinkError(
+                        f"--clear cannot delete the rows of {meta.label}: rows of {holder} ({rule}) point at them, "
+                        f"and --clear never touches models outside the profile; add {rel.related_model._meta.label} "
+                        "to the profile or delete those rows first"
+                    )
+
+    def delete_existing(self) -> None:
+        quote = self.connection.ops.quote_name
+        with self.connection.cursor() as cursor:
+            for model in reversed(self.plan.models):
+                for table in reversed(self.tables[model.label]):
+                    cursor.execute(f"DELETE FROM {quote(table.name)}")
+
+    @contextlib.contextmanager
+    def failing(self, chunk: Chunk | None = None) -> Iterator[None]:
+        """Turn a database error into a SinkError, after rolling everything back."""
+        try:
+            with self.connection.wrap_database_errors:
+                yield
+        except IntegrityError as exc:
+            self.rollback()
+            raise SinkError(self.explain(chunk, exc)) from None
+        except DatabaseError as exc:
+            self.rollback()
+            where = f"{chunk.model.model._meta.label}: " if chunk else ""
+            raise SinkError(f"database {self.alias!r}: {where}{first_line(exc)}; nothing was written") from None
+
+    def rollback(self) -> None:
+        atomic, self.atomic = self.atomic, None
+        if atomic is None:
+            return
+        try:
+            atomic.__exit__(SinkError, SinkError("rolled back"), None)
+        except DatabaseError:
+            # A dead connection: the server dropped the transaction with it.
+            self.connection.close()
+
+    def explain(self, chunk: Chunk | None, exc: Exception) -> str:
+        """Name the model, field and value of a unique clash; the database's own words otherwise."""
+        if chunk is not None and self.is_unique_violation(exc):
+            try:
+                clash = self.find_clash(chunk)
+            except DatabaseError:
+                clash = None
+            if clash:
+                return clash
+        where = f"{chunk.model.model._meta.label}: " if chunk else ""
+        return f"database {self.alias!r}: {where}{first_line(exc)}; nothing was written"
+
+    def is_unique_violation(self, exc: IntegrityError) -> bool:
+        """Whether the driver's error (``exc.__cause__``) is a duplicate key; vendors know their codes."""
+        return False
+
+    def find_clash(self, chunk: Chunk) -> str | None:
+        """Find the value of this chunk that a row already has (looked up after the rollback) or that it repeats."""
+        model = chunk.model
+        label = model.model._meta.label
+        manager = model.model._base_manager.using(self.alias)
+        hint = "nothing was written. Use --clear to replace the existing rows, or another --seed"
+        candidates = [("pk", chunk.pks)] if model.auto_pk else []
+        candidates += [(name, chunk.columns[name]) for name in sorted(unique_fields(model.model))
+                       if name in chunk.columns]
+        for name, values in candidates:
+            values = [v for v in values if v is not None]
+            twice = [v for v, n in Counter(values).items() if n > 1]
+            if twice:
+                return f"{label}.{name}: the value {twice[0]!r} is made twice in this run; nothing was written. " \
+                       "Mark the field `unique: true` in the profile"
+            if self.clear:
+                continue  # the rows that were there had been deleted
+            for start in range(0, len(values), _LOOKUP_BATCH):
+                found = manager.filter(**{f"{name}__in": values[start:start + _LOOKUP_BATCH]})
+                found = found.order_by(name).values_list(name, flat=True)[:1]
+                if found:
+                    return f"{label}.{name}: the value {found[0]!r} is already in the database; {hint}"
+        return None
 
 
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

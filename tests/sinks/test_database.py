@@ -65,3 +65,99 @@ def test_a_database_without_the_tables_says_to_migrate(db):
             api.insert(BLOG, database=db)
     finally:
         call_command("migrate", database=db, verbosity=0)
+
+
+def write_profile(tmp_path, text: str):
+    path = tmp_path / "profile.yaml"
+    path.write_text(text)
+    return path
+
+
+NEGATIVE_VIEWS = """\
+models:
+  auth.User: 3
+  blog.Category: 2
+  blog.Tag: 4
+  blog.Post:
+    count: 40
+    fields:
+      view_count: {int: [-10, -1]}
+"""
+
+
+def test_a_later_model_breaking_a_check_constraint_rolls_back_everything(db, tmp_path):
+    api.insert(BLOG, database=db, counts={"blog.Post": 5})
+    before = dumpdata(db)
+    with pytest.raises(SinkError, match=r"blog\.Post: .*nothing was written"):
+        api.insert(write_profile(tmp_path, NEGATIVE_VIEWS), database=db, clear=True)
+    assert dumpdata(db) == before
+
+
+def test_a_unique_clash_with_existing_rows_names_model_field_and_value(db, tmp_path):
+    profile = write_profile(tmp_path, "models:\n  blog.Tag:\n    count: 3\n    fields:\n      name: {template: 'tag {n}'}\n")
+    api.insert(profile, database=db)
+    before = dumpdata(db)
+    with pytest.raises(SinkError) as caught:
+        api.insert(profile, database=db)
+    assert str(caught.value) == ("blog.Tag.name: the value 'tag 1' is already in the database; nothing was written. "
+                                 "Use --clear to replace the existing rows, or another --seed")
+    assert dumpdata(db) == before
+
+
+def test_clear_refuses_when_a_protect_foreign_key_from_another_model_holds_the_rows(db):
+    from seedgen.demo.blog.models import Post
+    from tests.apps.reviews.models import Review
+
+    api.insert(BLOG, database=db, counts={"blog.Post": 5})
+    Review.objects.using(db).create(post=Post.objects.using(db).get(pk=1), score=4)
+    before = dumpdata(db)
+    with pytest.raises(SinkError, match=r"--clear cannot delete the rows of blog\.Post: rows of reviews\.Review\.post "
+                                        r"\(on_delete=PROTECT\) point at them"):
+        api.insert(BLOG, database=db, clear=True)
+    assert dumpdata(db) == before
+    assert Review.objects.using(db).count() == 1
+    Review.objects.using(db).all().delete()
+
+
+def test_clear_of_tags_alone_refuses_while_posts_hold_them(db, tmp_path):
+    api.insert(BLOG, database=db, counts={"blog.Post": 5})
+    before = dumpdata(db)
+    with pytest.raises(SinkError, match=r"rows of blog\.Post\.tags \(many-to-many\) point at them"):
+        api.insert(write_profile(tmp_path, "models:\n  blog.Tag: 3\n"), database=db, clear=True)
+    assert dumpdata(db) == before
+
+
+def test_clear_deletes_the_profiles_models_and_their_m2m_rows_only(db, tmp_path):
+    from django.contrib.auth.models import Group, User
+
+    from seedgen.demo.blog.models import Post
+
+    api.insert(BLOG, database=db, counts={"blog.Post": 5})
+    editors = Group.objects.using(db).create(name="editors")
+    User.objects.using(db).get(pk=2).groups.add(editors)
+    api.insert(write_profile(tmp_path, "models:\n  blog.Tag: 3\n  blog.Category: 2\n  blog.Post: 4\n  auth.User: 2\n"),
+               database=db, clear=True)
+    assert Post.objects.using(db).count() == 4
+    assert list(User.objects.using(db).values_list("pk", flat=True).order_by("pk")) == [1, 2]
+    assert list(Group.objects.using(db).values_list("name", flat=True)) == ["editors"]
+    assert not User.objects.using(db).get(pk=2).groups.exists()
+
+
+def test_a_table_without_a_column_of_the_model_is_named_and_nothing_is_written(db):
+    from django.db import connections
+
+    from seedgen.demo.blog.models import Post
+
+    api.insert(BLOG, database=db, counts={"blog.Post": 5})
+    before = dumpdata(db, ["blog.Tag", "blog.Category"])
+    field = Post._meta.get_field("view_count")
+    with connections[db].schema_editor() as editor:
+        editor.remove_field(Post, field)
+    try:
+        with pytest.raises(SinkError, match=r"table blog_post has no column view_count \(for blog\.Post\.view_count\); "
+                                            r"run `manage\.py migrate` first"):
+            api.insert(BLOG, database=db, clear=True)
+        assert dumpdata(db, ["blog.Tag", "blog.Category"]) == before
+    finally:
+        with connections[db].schema_editor() as editor:
+            editor.add_field(Post, field)

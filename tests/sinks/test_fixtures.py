@@ -18,9 +18,9 @@ FORMATS = ["json", "jsonl", "yaml", "xml"]
 COMPRESSIONS = ["", ".gz", ".bz2", ".xz", ".lzma", ".zip"]
 
 
-def dumpdata(alias: str) -> str:
+def dumpdata(alias: str, labels: list[str] = LABELS) -> str:
     out = io.StringIO()
-    call_command("dumpdata", *LABELS, format="json", indent=2, database=alias, stdout=out)
+    call_command("dumpdata", *labels, format="json", indent=2, database=alias, stdout=out)
     return out.getvalue()
 
 

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from seedgen import api
 from seedgen.errors import SeedgenError
 from seedgen.management.commands.export_fixture import parse_count
+from seedgen.progress import Progress
 
 SHORTCUTS = {"posts": "blog.Post", "users": "auth.User", "categories": "blog.Category", "tags": "blog.Tag"}
 
@@ -27,6 +28,8 @@ class Command(BaseCommand):
         parser.add_argument("--noinput", "--no-input", action="store_false", dest="interactive",
                             help="Do not ask before --clear deletes rows.")
         parser.add_argument("--database", default="default", help="Database alias.")
+        parser.add_argument("--database-url", metavar="URL",
+                            help="postgresql://…, mysql://… or sqlite:///path; replaces the settings of --database.")
         parser.add_argument("--seed", type=int)
         parser.add_argument("--count", action="append", default=[], type=parse_count, metavar="LABEL=N")
         parser.add_argument("--scale", type=float, default=1.0)
@@ -42,11 +45,14 @@ class Command(BaseCommand):
             answer = input("--clear deletes every row of the profile's models. Type 'yes' to go on: ")
             if answer.strip().lower() != "yes":
                 raise CommandError("nothing was changed")
+        progress = Progress(self.stderr._out) if options["verbosity"] > 0 else None
         try:
-            report = api.insert(options["profile"], database=options["database"], clear=options["clear"],
-                                seed=options["seed"], counts=counts, scale=options["scale"])
+            report = api.insert(options["profile"], database=options["database"], database_url=options["database_url"],
+                                clear=options["clear"], seed=options["seed"], counts=counts, scale=options["scale"],
+                                progress=progress)
         except SeedgenError as exc:
             raise CommandError(str(exc)) from None
-        for model in report.models:
-            self.stdout.write(f"Created {model.rows} {model.label} rows")
-        self.stdout.write(self.style.SUCCESS(f"Created {report.rows} rows in {report.seconds:.2f}s"))
+        if options["verbosity"] > 0:
+            for model in report.models:
+                self.stdout.write(f"Created {model.rows:,} {model.label} rows in {model.seconds:.2f}s ({model.rate:,.0f} rows/s)")
+            self.stdout.write(self.style.SUCCESS(f"Created {report.rows:,} rows in {report.seconds:.2f}s"))

@@ -1,0 +1,1 @@
+"""A test-only app whose model points at the blog from outside any profile."""

@@ -1,0 +1,60 @@
+"""PostgreSQL's COPY sink: foreign keys dropped and added back leave the schema as it was, and prove the rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connections
+
+from seedgen import api
+from seedgen.errors import SinkError
+from seedgen.sinks import postgresql
+from tests.conftest import PROFILES
+from tests.sinks.test_fixtures import comparable, dumpdata
+
+BLOG = PROFILES / "blog.yaml"
+
+
+def schema(alias: str) -> list[tuple]:
+    """Every constraint and index of the public schema, as the catalog states them."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, contype, pg_get_constraintdef(oid), condeferrable, condeferred, "
+            "convalidated FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2")
+        constraints = cursor.fetchall()
+        cursor.execute("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1, 2")
+        return constraints + cursor.fetchall()
+
+
+@pytest.fixture(params=[0, 10**9], ids=["foreign-keys-rebuilt", "foreign-keys-kept"])
+def rebuild_min(request, monkeypatch) -> int:
+    monkeypatch.setattr(postgresql, "REBUILD_MIN_ROWS", request.param)
+    return request.param
+
+
+def test_copy_gives_the_export_and_leaves_the_schema_as_it_was(pg_db, rebuild_min, tmp_path):
+    fixture = tmp_path / "blog.json"
+    api.export(BLOG, fixture, indent=2)
+    before = schema(pg_db)
+    api.insert(BLOG, database=pg_db)
+    assert comparable(dumpdata(pg_db), pg_db) == comparable(fixture.read_text(), pg_db)
+    assert schema(pg_db) == before
+    assert any(row[2] == "f" and row[4] and row[5] for row in before), "Django's deferred foreign keys are there"
+
+
+def test_a_dangling_reference_fails_the_run_and_restores_rows_and_schema(pg_db, rebuild_min, monkeypatch):
+    api.insert(BLOG, database=pg_db, counts={"blog.Post": 5})
+    before_rows, before_schema = dumpdata(pg_db), schema(pg_db)
+    rows = postgresql.PostgresSink.rows
+
+    def dangling_author(self, chunk):
+        out = rows(self, chunk)
+        if chunk.model.label == "blog.post":
+            author = 1 + [f.name for f in chunk.model.fields].index("author")  # after the pk
+            out[0] = out[0][:author] + (10**9,) + out[0][author + 1:]
+        return out
+
+    monkeypatch.setattr(postgresql.PostgresSink, "rows", dangling_author)
+    with pytest.raises(SinkError, match=r'violates foreign key constraint "blog_post_author_id_\w+".*nothing was written'):
+        api.insert(BLOG, database=pg_db, clear=True)
+    assert dumpdata(pg_db) == before_rows
+    assert schema(pg_db) == before_schema
