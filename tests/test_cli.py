@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from django.core.management import call_command
 
 from seedgen.cli import cli
-from tests.conftest import PROFILES, REPO
+from tests.conftest import PROFILES, REPO, database_url, empty_database, ensure_database
 
 BLOG = str(PROFILES / "blog.yaml")
 
@@ -113,7 +113,9 @@ def test_insert_appends_and_then_clashes_without_clear(sqlite_db):
     assert invoke("insert", BLOG, "-q").exit_code == 0
     assert Post.objects.count() == 50
     again = invoke("insert", BLOG, "-q")
-    assert again.exit_code == 1 and "auth.User: the rows clash with the database" in again.output
+    assert again.exit_code == 1
+    assert again.output == ("Error: auth.User.username: the value 'user_1' is already in the database; nothing was "
+                            "written. Use --clear to replace the existing rows, or another --seed\n")
     assert Post.objects.count() == 50
     cleared = invoke("insert", BLOG, "--clear", "-q", input="y\n")
     assert cleared.exit_code == 0 and Post.objects.count() == 50
@@ -140,3 +142,56 @@ def test_management_commands_read_count_like_the_cli(tmp_path, count, message):
     with pytest.raises(CommandError, match=message):
         call_command("export_fixture", BLOG, f"--count={count}", output=str(tmp_path / "x.json"))
     assert not (tmp_path / "x.json").exists()
+
+
+def test_insert_with_a_database_url_fills_that_database(server_db):
+    """In a process of its own: the URL replaces the demo settings' SQLite database."""
+    from seedgen.demo.blog.models import Post
+
+    result = subprocess.run([sys.executable, "-m", "seedgen", "insert", BLOG, "--database-url", database_url(server_db)],
+                            cwd=REPO, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    assert Post.objects.using(server_db).count() == 50
+    assert result.stderr.splitlines()[0].split() == ["model", "rows", "seconds", "rows/s"]
+    assert "\r" not in result.stderr  # no progress bar: standard error is not a terminal
+
+
+def test_create_sample_data_takes_a_database_url(sqlite_db, tmp_path):
+    from seedgen.demo.blog.models import Post
+
+    ensure_database("postgresql")
+    empty_database("postgresql")
+    out = __import__("io").StringIO()
+    call_command("create_sample_data", posts=9, database="by_url", database_url=database_url("postgresql"), stdout=out)
+    assert Post.objects.using("postgresql").count() == 9
+    assert Post.objects.using(sqlite_db).count() == 0
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--database-url", "oracle://u@h/db"], "Error: database URL 'oracle://u@h/db': unknown scheme 'oracle'"),
+    (["--database", "nowhere", "--database-url", "postgresql://u@127.0.0.1:9/db"],
+     "Error: database 'nowhere': cannot connect: connection failed: connection to server at \"127.0.0.1\", port 9 failed"),
+    (["--database", "nosuch"], "Error: no database 'nosuch' in the settings; choose one of default, postgresql, mysql"),
+])
+def test_insert_database_errors_are_one_line(sqlite_db, args, message):
+    result = invoke("insert", BLOG, *args)
+    assert result.exit_code == 1
+    assert result.output.startswith(message) and result.output.count("\n") == 1, result.output
+
+
+def test_progress_draws_a_bar_with_rate_and_eta_on_a_terminal():
+    from seedgen.progress import Progress
+
+    out = __import__("io").StringIO()
+    bar = Progress(out, enabled=True)
+    bar.start("blog.Post", 1000)
+    bar.advance(250)
+    bar.draw()
+    bar.advance(750)
+    bar.finish()
+    lines = out.getvalue().split("\r")
+    assert lines[-1].startswith("blog.Post [") and "1,000/1,000 rows" in lines[-1] and lines[-1].endswith("ETA 00:00\n")
+    assert "250/1,000 rows" in out.getvalue() and " rows/s  ETA " in out.getvalue()
+    silent = __import__("io").StringIO()
+    Progress(silent).start("blog.Post", 10)  # StringIO is no terminal
+    assert silent.getvalue() == ""

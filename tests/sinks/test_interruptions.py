@@ -1,0 +1,130 @@
+"""Atomic inserts under fire: Ctrl-C, SIGINT during COPY, a connection killed from the server side."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from django.conf import settings
+from django.db import connections
+
+from seedgen import api
+from seedgen.errors import Interrupted, SinkError
+from seedgen.sinks.database import DatabaseSink
+from tests.conftest import PROFILES, REPO, database_url
+from tests.sinks.test_fixtures import dumpdata
+
+BLOG = PROFILES / "blog.yaml"
+
+
+def on_posts(monkeypatch, action) -> None:
+    """Run ``action(sink)`` before the first chunk of blog.Post is written."""
+    write = DatabaseSink.write
+
+    def write_after(self, chunk):
+        if chunk.model.label == "blog.post" and chunk.start == 0:
+            action(self)
+        write(self, chunk)
+
+    monkeypatch.setattr(DatabaseSink, "write", write_after)
+
+
+def test_ctrl_c_midway_rolls_back_and_says_nothing_was_written(db, monkeypatch):
+    api.insert(BLOG, database=db, counts={"blog.Post": 5})
+    before = dumpdata(db)
+
+    def interrupt(sink):
+        raise KeyboardInterrupt
+
+    on_posts(monkeypatch, interrupt)
+    with pytest.raises(Interrupted, match="^interrupted: nothing was written$"):
+        api.insert(BLOG, database=db, clear=True)
+    assert dumpdata(db) == before
+
+
+def backend_id(alias: str) -> int:
+    query = "SELECT pg_backend_pid()" if alias == "postgresql" else "SELECT CONNECTION_ID()"
+    with connections[alias].cursor() as cursor:
+        cursor.execute(query)
+        return cursor.fetchone()[0]
+
+
+def admin(alias: str, sql: str, params=()) -> list[tuple]:
+    """Run ``sql`` on a connection of its own, outside Django's."""
+    conf = settings.DATABASES[alias]
+    if alias == "postgresql":
+        import psycopg
+
+        with psycopg.connect(host=conf["HOST"], port=conf["PORT"], user=conf["USER"], dbname=conf["NAME"],
+                             autocommit=True) as conn:
+            cursor = conn.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
+    import pymysql
+
+    conn = pymysql.connect(host=conf["HOST"], port=int(conf["PORT"]), user=conf["USER"], password=conf["PASSWORD"],
+                           database=conf["NAME"], autocommit=True)
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql, params or None)
+            return list(cursor.fetchall())
+    finally:
+        conn.close()
+
+
+def test_a_connection_killed_by_the_server_rolls_back_everything(server_db, monkeypatch):
+    api.insert(BLOG, database=server_db, counts={"blog.Post": 5})
+    before = dumpdata(server_db)
+
+    def kill(sink):
+        victim = backend_id(server_db)
+        if server_db == "postgresql":
+            admin(server_db, "SELECT pg_terminate_backend(%s)", [victim])
+        else:
+            admin(server_db, f"KILL {victim}")
+
+    on_posts(monkeypatch, kill)
+    with pytest.raises(SinkError, match=r"^database '\w+': blog\.Post: .*; nothing was written$"):
+        api.insert(BLOG, database=server_db, clear=True)
+    connections[server_db].close()
+    assert dumpdata(server_db) == before
+
+
+BUSY = {
+    # A COPY into blog_post that is running right now.
+    "postgresql": ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                   "AND state = 'active' AND query LIKE 'COPY \"blog_post\"%%'"),
+    # An INSERT into blog_post that is running right now.
+    "mysql": "SELECT count(*) FROM information_schema.processlist WHERE info LIKE 'INSERT INTO `blog_post` %'",
+}
+
+
+def test_sigint_while_rows_stream_in_rolls_back_and_says_so(server_db):
+    from tests.sinks.test_postgresql import schema
+
+    api.insert(BLOG, database=server_db, counts={"blog.Post": 5})
+    before = dumpdata(server_db)
+    before_schema = schema(server_db) if server_db == "postgresql" else None
+    command = [sys.executable, "-m", "seedgen", "insert", str(PROFILES / "large.yaml"), "--count", "blog.Post=400000",
+               "--database-url", database_url(server_db), "--settings", "tests.settings", "--clear", "--yes"]
+    proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    try:
+        deadline = time.monotonic() + 120
+        while admin(server_db, BUSY[server_db])[0][0] == 0:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the insert never started streaming rows"
+            time.sleep(0.005)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "Error: interrupted: nothing was written"
+    assert "Traceback" not in err
+    assert dumpdata(server_db) == before
+    if before_schema is not None:
+        assert schema(server_db) == before_schema
