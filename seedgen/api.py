@@ -42,6 +42,7 @@ class ModelReport:
 class Report:
     models: list[ModelReport] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
+    closing: float = 0.0  # seconds the sink took to finish: rows still in flight, checks, commit or rename
 
     @property
     def rows(self) -> int:
@@ -49,7 +50,7 @@ class Report:
 
     @property
     def seconds(self) -> float:
-        return sum(m.seconds for m in self.models)
+        return sum(m.seconds for m in self.models) + self.closing
 
 
 def prepare(
@@ -95,7 +96,9 @@ def run(plan, sink, *, chunk_size: int | None = None, progress=None) -> Report:
             if progress:
                 progress.finish()
             report.models.append(ModelReport(label, model.count, time.perf_counter() - started))
+        started = time.perf_counter()
         sink.close()
+        report.closing = time.perf_counter() - started
     except KeyboardInterrupt:
         sink.abort()
         raise Interrupted("interrupted: nothing was written") from None

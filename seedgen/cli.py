@@ -150,6 +150,7 @@ def print_summary(report: api.Report) -> None:
     click.echo(f"{'model'.ljust(width)}  {'rows':>10}  {'seconds':>8}  {'rows/s':>10}", err=True)
     for m in report.models:
         click.echo(f"{m.label.ljust(width)}  {m.rows:>10,}  {m.seconds:>8.2f}  {m.rate:>10,.0f}", err=True)
+    click.echo(f"{'finishing'.ljust(width)}  {'':>10}  {report.closing:>8.2f}", err=True)
     click.echo(f"{'total'.ljust(width)}  {report.rows:>10,}  {report.seconds:>8.2f}", err=True)
     for path in report.outputs:
         click.echo(f"wrote {path}", err=True)

@@ -152,7 +152,11 @@ def test_insert_with_a_database_url_fills_that_database(server_db):
                             cwd=REPO, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr
     assert Post.objects.using(server_db).count() == 50
-    assert result.stderr.splitlines()[0].split() == ["model", "rows", "seconds", "rows/s"]
+    lines = result.stderr.splitlines()
+    assert lines[0].split() == ["model", "rows", "seconds", "rows/s"]
+    assert [line.split()[0] for line in lines[1:]] == [
+        "auth.User", "blog.Category", "blog.Tag", "blog.Post", "finishing", "total"]
+    assert lines[4].split()[:2] == ["blog.Post", "50"]
     assert "\r" not in result.stderr  # no progress bar: standard error is not a terminal
 
 

@@ -103,13 +103,9 @@ class DatabaseSink(Sink):
             self.begin()
 
     def write(self, chunk: Chunk) -> None:
-        own, *throughs = self.tables[chunk.model.label]
         with self.failing(chunk):
-            self.insert(own, self.rows(chunk))
-            for table in throughs:
-                pairs = [(pk, other) for pk, others in zip(chunk.pks, chunk.m2m[table.m2m]) for other in others]
-                if pairs:
-                    self.insert(table, pairs)
+            for table, rows in self.batches(chunk):
+                self.insert(table, rows)
 
     def close(self) -> None:
         with self.failing():
@@ -142,6 +138,16 @@ class DatabaseSink(Sink):
                 f"VALUES ({', '.join([placeholder] * len(table.columns))})")
 
     # Shared work.
+
+    def batches(self, chunk: Chunk) -> list[tuple[Table, list[tuple]]]:
+        """What a chunk puts in each table: its rows, then the pairs of each M2M field that has any."""
+        own, *throughs = self.tables[chunk.model.label]
+        batches = [(own, self.rows(chunk))]
+        for table in throughs:
+            pairs = [(pk, other) for pk, others in zip(chunk.pks, chunk.m2m[table.m2m]) for other in others]
+            if pairs:
+                batches.append((table, pairs))
+        return batches
 
     def rows(self, chunk: Chunk) -> list[tuple]:
         """The chunk's rows as tuples of what the driver takes, pk first when the plan sets it."""

@@ -41,19 +41,16 @@ def test_a_second_insert_appends_after_the_existing_rows(db, tmp_path):
 
 
 def test_a_failure_midway_leaves_the_database_as_it_was(db, monkeypatch):
-    from seedgen.sinks.database import DatabaseSink
+    from tests.sinks.test_interruptions import on_posts
 
     api.insert(BLOG, database=db, counts={"blog.Post": 5})
     before = dumpdata(db)
-    original = DatabaseSink.write
 
-    def fail_on_posts(self, chunk):
-        if chunk.model.label == "blog.post":
-            raise SinkError("blog.Post: simulated failure")
-        original(self, chunk)
+    def fail(sink):
+        raise SinkError("blog.Post: simulated failure")
 
-    monkeypatch.setattr(DatabaseSink, "write", fail_on_posts)
-    with pytest.raises(SinkError):
+    on_posts(monkeypatch, fail)
+    with pytest.raises(SinkError, match="simulated failure"):
         api.insert(BLOG, database=db, clear=True)
     assert dumpdata(db) == before
 

@@ -22,15 +22,15 @@ BLOG = PROFILES / "blog.yaml"
 
 
 def on_posts(monkeypatch, action) -> None:
-    """Run ``action(sink)`` before the first chunk of blog.Post is written."""
-    write = DatabaseSink.write
+    """Run ``action(sink)`` as the first chunk of blog.Post is handed to the database sink."""
+    batches = DatabaseSink.batches
 
-    def write_after(self, chunk):
+    def batches_after(self, chunk):
         if chunk.model.label == "blog.post" and chunk.start == 0:
             action(self)
-        write(self, chunk)
+        return batches(self, chunk)
 
-    monkeypatch.setattr(DatabaseSink, "write", write_after)
+    monkeypatch.setattr(DatabaseSink, "batches", batches_after)
 
 
 def test_ctrl_c_midway_rolls_back_and_says_nothing_was_written(db, monkeypatch):

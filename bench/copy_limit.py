@@ -1,0 +1,113 @@
+"""seedgen insert of profiles/large.yaml against PostgreSQL's own limit: COPY of the same rows, pre-rendered.
+
+Each round flushes the database, runs ``seedgen insert profiles/large.yaml``
+as a process of its own (wall time and peak RSS), then flushes again and
+COPYs the very rows seedgen wrote (dumped once with ``COPY … TO``) back
+into the same tables in one transaction, two ways: into the schema as
+Django made it (deferred foreign keys), and with the foreign keys dropped
+and added back, as seedgen does for big tables. Rounds alternate the sides.
+
+    .venv/bin/python bench/copy_limit.py [--posts 1000000] [--rounds 2] [--url postgresql://…]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import DATABASE_URL, REPO, empty, fresh_database, timed
+
+TABLES = ["auth_user", "blog_category", "blog_tag", "blog_post", "blog_post_tags"]
+CHILD = (
+    "import resource, sys\n"
+    "from seedgen.cli import cli\n"
+    "try:\n"
+    "    cli(sys.argv[1:], prog_name='seedgen')\n"
+    "finally:\n"
+    "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+)
+
+
+def seedgen_insert(url: str, posts: int) -> tuple[float, float]:
+    """(seconds, peak RSS MB) of one ``seedgen insert`` process."""
+    command = [sys.executable, "-c", CHILD, "insert", str(REPO / "profiles" / "large.yaml"), "--count",
+               f"blog.Post={posts}", "--database-url", url, "-q"]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        sys.exit(done.stderr)
+    return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
+
+
+def dump(directory: Path) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            with open(directory / table, "wb") as out, cursor.cursor.copy(f"COPY {table} TO STDOUT") as copy:
+                for block in copy:
+                    out.write(block)
+
+
+def copy_back(directory: Path, rebuild_foreign_keys: bool) -> None:
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        dropped = []
+        if rebuild_foreign_keys:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                           "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])", [TABLES])
+            dropped = cursor.fetchall()
+            for table, name, _ in dropped:
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for table in TABLES:
+            with open(directory / table, "rb") as source, cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
+                while block := source.read(1 << 20):
+                    copy.write(block)
+        for table, name, definition in dropped:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--url", default=DATABASE_URL)
+    args = parser.parse_args()
+    fresh_database(args.url)
+    from django.db import connection
+
+    print(f"profiles/large.yaml with {args.posts:,} posts into PostgreSQL at {args.url}; seconds, commit included")
+    print(f"{'round':>5}  {'seedgen':>8}  {'peak RSS MB':>11}  {'COPY as is':>10}  {'COPY, FKs rebuilt':>17}  "
+          f"{'ratio to each':>13}")
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        for round_ in range(1, args.rounds + 1):
+            empty()
+            connection.close()
+            ours, rss = seedgen_insert(args.url, args.posts)
+            if round_ == 1:
+                rows = {}
+                with connection.cursor() as cursor:
+                    for table in TABLES:
+                        cursor.execute(f"SELECT count(*) FROM {table}")
+                        rows[table] = cursor.fetchone()[0]
+                dump(directory)
+            empty()
+            plain = timed(lambda: copy_back(directory, rebuild_foreign_keys=False))
+            empty()
+            rebuilt = timed(lambda: copy_back(directory, rebuild_foreign_keys=True))
+            print(f"{round_:>5}  {ours:>8.1f}  {rss:>11.1f}  {plain:>10.1f}  {rebuilt:>17.1f}  "
+                  f"{ours / plain:>5.2f} {ours / rebuilt:>5.2f}", flush=True)
+    total = sum(rows.values())
+    print("rows: " + ", ".join(f"{table} {count:,}" for table, count in rows.items()) + f"; {total:,} in all")
+
+
+if __name__ == "__main__":
+    main()
