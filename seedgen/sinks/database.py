@@ -12,6 +12,8 @@ and value.
 from __future__ import annotations
 
 import contextlib
+import queue
+import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -39,6 +41,7 @@ PLAIN_KINDS = frozenset({
     "CharField", "TextField", "SlugField", "EmailField", "URLField", "ForeignKey", "OneToOneField",
 })
 _LOOKUP_BATCH = 500
+QUEUED_CHUNKS = 2  # chunks made ahead of the writer thread; bounds memory
 
 
 def database_sink(alias: str = "default", *, clear: bool = False) -> DatabaseSink:
@@ -78,11 +81,17 @@ class DatabaseSink(Sink):
 
     # Fields whose generated values go to the driver without ``get_db_prep_save``.
     plain_kinds = PLAIN_KINDS
+    # Insert on a thread of its own, a few chunks behind, through the driver's connection:
+    # while the server files one chunk, the main thread makes the next. A failure there
+    # is raised by the next ``write`` or by ``close``, naming its chunk.
+    threaded = False
 
     def __init__(self, alias: str = "default", *, clear: bool = False) -> None:
         self.alias = alias
         self.clear = clear
         self.atomic: transaction.Atomic | None = None
+        self.writer: threading.Thread | None = None
+        self.failure: tuple[Chunk | None, BaseException] | None = None
 
     # The sink interface.
 
@@ -101,13 +110,23 @@ class DatabaseSink(Sink):
                 self.check_clear()
                 self.delete_existing()
             self.begin()
+        if self.threaded:
+            self.jobs: queue.Queue = queue.Queue(maxsize=QUEUED_CHUNKS)
+            self.writer = threading.Thread(target=self.drain, name="seedgen-writer", daemon=True)
+            self.writer.start()
 
     def write(self, chunk: Chunk) -> None:
+        if self.writer is not None:
+            self.raise_failure()
+            self.jobs.put((chunk, self.batches(chunk)))
+            return
         with self.failing(chunk):
             for table, rows in self.batches(chunk):
                 self.insert(table, rows)
 
     def close(self) -> None:
+        self.stop_writer()
+        self.raise_failure()
         with self.failing():
             self.finish()
             statements = self.connection.ops.sequence_reset_sql(no_style(), [m.model for m in self.plan.models])
@@ -118,9 +137,45 @@ class DatabaseSink(Sink):
             atomic.__exit__(None, None, None)
 
     def abort(self) -> None:
+        self.stop_writer(cancel=True)
         self.rollback()
 
+    # The writer thread.
+
+    def drain(self) -> None:
+        """Insert every queued chunk until the ``None`` that ends them; none after a failure."""
+        while (job := self.jobs.get()) is not None:
+            chunk, batches = job
+            if self.failure is not None:
+                continue
+            try:
+                for table, rows in batches:
+                    self.insert(table, rows)
+            except BaseException as exc:  # handed to the main thread
+                self.failure = (chunk, exc)
+
+    def stop_writer(self, *, cancel: bool = False) -> None:
+        writer, self.writer = self.writer, None
+        if writer is None:
+            return
+        if cancel:
+            self.failure = self.failure or (None, KeyboardInterrupt())
+            while not self.jobs.empty():
+                self.jobs.get_nowait()
+            self.cancel()
+        self.jobs.put(None)
+        writer.join()
+
+    def raise_failure(self) -> None:
+        if self.failure is not None and not isinstance(self.failure[1], KeyboardInterrupt):
+            chunk, exc = self.failure
+            with self.failing(chunk):
+                raise exc
+
     # Hooks for the vendor modules.
+
+    def cancel(self) -> None:
+        """Stop the statement the writer thread is running, if the driver can (called from the main thread)."""
 
     def begin(self) -> None:
         """Called inside the transaction, before the first row."""

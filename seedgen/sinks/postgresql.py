@@ -11,34 +11,27 @@ table in one pass, so the data is proven against every constraint;
 PostgreSQL's DDL is transactional, so on any failure the rollback restores
 the schema with the rows.
 
-The COPYs run on a thread of their own, a few chunks behind: while the
-server files one chunk, the main thread makes the next. A failure on that
-thread is raised by the next ``write`` or by ``close``, naming its chunk.
+The COPYs run on the writer thread (see ``DatabaseSink.threaded``).
 """
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import Sequence
 
-from seedgen.generate.chunks import Chunk
 from seedgen.sinks.database import PLAIN_KINDS, DatabaseSink, Table
 
 REBUILD_MIN_ROWS = 20_000
-QUEUED_CHUNKS = 2  # chunks made ahead of the COPY thread; bounds memory
 
 
 class PostgresSink(DatabaseSink):
     # psycopg adapts these itself, as Django's PostgreSQL operations leave them.
     plain_kinds = PLAIN_KINDS | {"DateTimeField", "DateField", "TimeField", "DecimalField", "FloatField", "UUIDField"}
+    threaded = True
 
     def __init__(self, alias: str = "default", *, clear: bool = False, rebuild_min: int | None = None) -> None:
         super().__init__(alias, clear=clear)
         self.rebuild_min = REBUILD_MIN_ROWS if rebuild_min is None else rebuild_min
         self.dropped: list[tuple[str, str, str]] = []
-        self.writer: threading.Thread | None = None
-        self.failure: tuple[Chunk | None, BaseException] | None = None
 
     def begin(self) -> None:
         tables = [t.name for m in self.plan.models if m.count >= self.rebuild_min for t in self.tables[m.label]]
@@ -48,9 +41,6 @@ class PostgresSink(DatabaseSink):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             if tables:
                 self.drop_foreign_keys(cursor, tables)
-        self.jobs: queue.Queue = queue.Queue(maxsize=QUEUED_CHUNKS)
-        self.writer = threading.Thread(target=self.copy_all, name="seedgen-copy", daemon=True)
-        self.writer.start()
 
     def drop_foreign_keys(self, cursor, tables: list[str]) -> None:
         quote = self.connection.ops.quote_name
@@ -63,47 +53,10 @@ class PostgresSink(DatabaseSink):
         for table, name, _ in self.dropped:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
 
-    def write(self, chunk: Chunk) -> None:
-        self.raise_failure()
-        self.jobs.put((chunk, self.batches(chunk)))
-
-    def copy_all(self) -> None:
-        """The COPY thread: every queued chunk until the ``None`` that ends them; none after a failure."""
-        while (job := self.jobs.get()) is not None:
-            chunk, batches = job
-            if self.failure is not None:
-                continue
-            try:
-                for table, rows in batches:
-                    self.insert(table, rows)
-            except BaseException as exc:  # handed to the main thread
-                self.failure = (chunk, exc)
-
-    def stop_writer(self, *, cancel: bool = False) -> None:
-        writer, self.writer = self.writer, None
-        if writer is None:
-            return
-        if cancel:
-            self.failure = self.failure or (None, KeyboardInterrupt())
-            while not self.jobs.empty():
-                self.jobs.get_nowait()
-            self.connection.connection.cancel()  # stops a COPY under way; a no-op when idle
-        self.jobs.put(None)
-        writer.join()
-
-    def raise_failure(self) -> None:
-        if self.failure is not None:
-            chunk, exc = self.failure
-            with self.failing(chunk):
-                raise exc
-
-    def abort(self) -> None:
-        self.stop_writer(cancel=True)
-        super().abort()
+    def cancel(self) -> None:
+        self.connection.connection.cancel()  # a no-op when the server is idle
 
     def finish(self) -> None:
-        self.stop_writer()
-        self.raise_failure()
         quote = self.connection.ops.quote_name
         with self.connection.cursor() as cursor:
             for table, name, definition in self.dropped:

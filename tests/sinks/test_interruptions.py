@@ -79,8 +79,9 @@ def test_a_connection_killed_by_the_server_rolls_back_everything(server_db, monk
     api.insert(BLOG, database=server_db, counts={"blog.Post": 5})
     before = dumpdata(server_db)
 
+    victim = backend_id(server_db)  # the connection the insert will use; asked now, as the writer thread will hold it
+
     def kill(sink):
-        victim = backend_id(server_db)
         if server_db == "postgresql":
             admin(server_db, "SELECT pg_terminate_backend(%s)", [victim])
         else:
