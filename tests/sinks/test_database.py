@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.management import call_command
 
@@ -158,3 +160,31 @@ def test_a_table_without_a_column_of_the_model_is_named_and_nothing_is_written(d
     finally:
         with connections[db].schema_editor() as editor:
             editor.add_field(Post, field)
+
+
+AWKWARD = ["O'Brien", "back\\slash", "tab\there, new\nline", "emoji 🎉 and ü", "percent %s %(x)s %%", "semi; -- not SQL"]
+
+
+def test_awkward_text_arrives_as_it_was(db, tmp_path):
+    from seedgen.demo.blog.models import Tag
+
+    objects = "".join(f"      t{i}: {{name: {json.dumps(name, ensure_ascii=False)}, slug: s{i}}}\n" for i, name in enumerate(AWKWARD))
+    api.insert(write_profile(tmp_path, f"models:\n  blog.Tag:\n    objects:\n{objects}"), database=db)
+    assert list(Tag.objects.using(db).order_by("pk").values_list("name", flat=True)) == AWKWARD
+
+
+def test_awkward_text_arrives_as_it_was_without_backslash_escapes_on_mariadb(tmp_path):
+    from django.db import connections
+
+    from seedgen.demo.blog.models import Tag
+    from tests.conftest import empty_database, ensure_database
+
+    ensure_database("mysql")
+    empty_database("mysql")
+    with connections["mysql"].cursor() as cursor:
+        cursor.execute("SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')")
+    try:
+        test_awkward_text_arrives_as_it_was("mysql", tmp_path)
+    finally:
+        connections["mysql"].close()
+    assert list(Tag.objects.using("mysql").order_by("pk").values_list("name", flat=True)) == AWKWARD
