@@ -33,7 +33,8 @@ def main() -> None:
         loop = timed(lambda posts=posts: create_sample_data(posts, users=5))
         assert Post.objects.count() == posts
         empty()
-        ours = timed(lambda posts=posts: api.insert(REPO / "profiles" / "blog.yaml", counts={"blog.Post": posts}))
+        ours = timed(lambda posts=posts: api.insert(REPO / "profiles" / "blog.yaml", counts={"blog.Post": posts},
+                                                    database_url=args.url))
         assert Post.objects.count() == posts
         print(f"{posts:>8,}  {loop:>10.2f}  {ours:>8.2f}  {loop / ours:>6.0f}×", flush=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -105,6 +106,9 @@ def run(plan, sink, *, chunk_size: int | None = None, progress=None) -> Report:
     except BaseException:
         sink.abort()
         raise
+    finally:
+        if progress:
+            progress.end_line()
     return report
 
 
@@ -194,14 +198,15 @@ def insert(
     ``database_url`` (postgresql://, mysql://, sqlite:///path) replaces the
     settings of ``database`` for the rest of the process.
     """
+    from seedgen.environment import DEMO_SETTINGS, use_database_url
     from seedgen.sinks.database import database_sink
 
     plan = prepare(profile, seed=seed, counts=counts, scale=scale, settings=settings)
     if database_url:
-        from seedgen.environment import use_database_url
-
         use_database_url(database_url, database)
     connect(database)
+    if not database_url and os.environ.get("DJANGO_SETTINGS_MODULE") == DEMO_SETTINGS:
+        migrate(database)  # the demo's embedded database makes itself
     if not clear:
         plan = prepare(plan.profile, seed=seed, counts=counts, scale=scale, settings=settings,
                        pk_starts=next_pks(plan, database))

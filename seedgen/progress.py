@@ -32,9 +32,14 @@ class Progress:
 
     def finish(self) -> None:
         self.draw()
-        if self.enabled:
+        self.end_line()
+
+    def end_line(self) -> None:
+        """Leave the bar's line, so what is written next (a summary, an error) starts on its own."""
+        if self.enabled and self.label:
             self.stream.write("\n")
             self.stream.flush()
+        self.label = ""
 
     def draw(self) -> None:
         if not self.enabled:

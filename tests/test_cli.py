@@ -199,3 +199,15 @@ def test_progress_draws_a_bar_with_rate_and_eta_on_a_terminal():
     silent = __import__("io").StringIO()
     Progress(silent).start("blog.Post", 10)  # StringIO is no terminal
     assert silent.getvalue() == ""
+
+
+def test_insert_with_the_demo_settings_makes_the_demo_database(tmp_path):
+    database = tmp_path / "demo.sqlite3"
+    result = subprocess.run([sys.executable, "-m", "seedgen", "insert", BLOG, "-q"], cwd=tmp_path, capture_output=True,
+                            text=True, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO),
+                                            "SEEDGEN_DEMO_DB": str(database)})
+    assert result.returncode == 0, result.stderr
+    import sqlite3
+
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT count(*) FROM blog_post").fetchone() == (50,)

@@ -102,7 +102,7 @@ class DatabaseSink(Sink):
         try:
             self.check_schema()
         except DatabaseError as exc:
-            raise SinkError(f"database {self.alias!r}: cannot connect: {first_line(exc)}") from None
+            raise SinkError(f"database {self.alias!r}: {first_line(exc)}") from None
         self.atomic = transaction.atomic(using=self.alias)
         self.atomic.__enter__()
         with self.failing():
@@ -267,13 +267,9 @@ class DatabaseSink(Sink):
         try:
             with self.connection.wrap_database_errors:
                 yield
-        except IntegrityError as exc:
-            self.rollback()
-            raise SinkError(self.explain(chunk, exc)) from None
         except DatabaseError as exc:
             self.rollback()
-            where = f"{chunk.model.model._meta.label}: " if chunk else ""
-            raise SinkError(f"database {self.alias!r}: {where}{first_line(exc)}; nothing was written") from None
+            raise SinkError(self.explain(chunk, exc)) from None
 
     def rollback(self) -> None:
         atomic, self.atomic = self.atomic, None
@@ -285,9 +281,9 @@ class DatabaseSink(Sink):
             # A dead connection: the server dropped the transaction with it.
             self.connection.close()
 
-    def explain(self, chunk: Chunk | None, exc: Exception) -> str:
+    def explain(self, chunk: Chunk | None, exc: DatabaseError) -> str:
         """Name the model, field and value of a unique clash; the database's own words otherwise."""
-        if chunk is not None and self.is_unique_violation(exc):
+        if chunk is not None and isinstance(exc, IntegrityError) and self.is_unique_violation(exc):
             try:
                 clash = self.find_clash(chunk)
             except DatabaseError:

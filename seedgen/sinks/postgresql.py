@@ -54,7 +54,7 @@ class PostgresSink(DatabaseSink):
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
 
     def cancel(self) -> None:
-        self.connection.connection.cancel()  # a no-op when the server is idle
+        self.connection.connection.cancel_safe()  # a no-op when the server is idle
 
     def finish(self) -> None:
         quote = self.connection.ops.quote_name

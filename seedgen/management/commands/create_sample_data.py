@@ -45,7 +45,7 @@ class Command(BaseCommand):
             answer = input("--clear deletes every row of the profile's models. Type 'yes' to go on: ")
             if answer.strip().lower() != "yes":
                 raise CommandError("nothing was changed")
-        progress = Progress(self.stderr._out) if options["verbosity"] > 0 else None
+        progress = Progress() if options["verbosity"] > 0 else None  # standard error, on a terminal only
         try:
             report = api.insert(options["profile"], database=options["database"], database_url=options["database_url"],
                                 clear=options["clear"], seed=options["seed"], counts=counts, scale=options["scale"],
