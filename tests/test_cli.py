@@ -135,6 +135,19 @@ def test_create_sample_data_takes_the_guides_flags(sqlite_db):
     assert User.objects.get(username="user_1").check_password("password123")
 
 
+def test_create_sample_data_runs_a_profile_with_seed_count_and_scale(sqlite_db):
+    from django.contrib.auth.models import User
+
+    from seedgen.demo.blog.models import Post, Tag
+
+    out = __import__("io").StringIO()
+    call_command("create_sample_data", "--profile", str(PROFILES / "demo.yaml"), "--seed", "7", "--count", "blog.Tag=40",
+                 "--scale", "0.5", "--clear", "--noinput", stdout=out)
+    # --scale halves the profile's counts; --count sets its model's exactly.
+    assert (User.objects.count(), Tag.objects.count(), Post.objects.count()) == (25, 40, 500)
+    assert "Created 500 blog.Post rows in " in out.getvalue()
+
+
 @pytest.mark.parametrize(("count", "message"), [("blog.Post", "is not LABEL=N"), ("blog.Post=-1", "must not be negative")])
 def test_management_commands_read_count_like_the_cli(tmp_path, count, message):
     from django.core.management.base import CommandError
