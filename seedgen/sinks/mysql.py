@@ -23,15 +23,16 @@ class MySQLSink(DatabaseSink):
             cursor.execute("SELECT @@max_allowed_packet")
             self.statement_chars = max(1 << 17, int(cursor.fetchone()[0]) // 8)
         raw = self.connection.connection
-        self.escape = getattr(raw, "escape_string", None) if type(raw).__module__.startswith("pymysql") else None
+        # PyMySQL's escape() quotes as the session's sql_mode wants (NO_BACKSLASH_ESCAPES or not).
+        self.escape = raw.escape if type(raw).__module__.startswith("pymysql") else None
 
     def insert(self, table: Table, rows: Sequence[tuple]) -> None:
         raw = self.connection.connection  # this runs on the writer thread, where Django's connection may not be used
-        head = self.insert_sql(table).partition(" VALUES ")[0] + " VALUES "
         with raw.cursor() as cursor:
             if self.escape is None:
                 cursor.executemany(self.insert_sql(table), rows)
                 return
+            head = self.insert_sql(table).partition(" VALUES ")[0] + " VALUES "
             columns = [list(map(self.renderer(column), column)) for column in zip(*rows)]
             batch: list[str] = []
             size = 0
@@ -48,15 +49,11 @@ class MySQLSink(DatabaseSink):
     def renderer(self, column: Sequence[Any]) -> Callable[[Any], str]:
         """How to write every value of a column as an SQL literal, chosen once from its first value."""
         sample = next((v for v in column if v is not None), None)
-        escape = self.escape
-        if isinstance(sample, str):
-            return lambda v: "NULL" if v is None else f"'{escape(v)}'"
         if isinstance(sample, bool):
             return lambda v: "NULL" if v is None else ("1" if v else "0")
         if isinstance(sample, int):
             return lambda v: "NULL" if v is None else str(int(v))
-        literal = self.connection.connection.literal
-        return literal
+        return self.escape  # strings first, then any type the driver knows; None is NULL
 
     def is_unique_violation(self, exc: Exception) -> bool:
         args = getattr(exc.__cause__, "args", ())

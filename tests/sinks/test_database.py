@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from seedgen import api
 from seedgen.errors import SinkError
+from seedgen.sinks.database import database_sink
 from tests.conftest import PROFILES
 from tests.sinks.test_fixtures import comparable, dumpdata
 
@@ -188,3 +189,17 @@ def test_awkward_text_arrives_as_it_was_without_backslash_escapes_on_mariadb(tmp
     finally:
         connections["mysql"].close()
     assert list(Tag.objects.using("mysql").order_by("pk").values_list("name", flat=True)) == AWKWARD
+
+
+def test_mariadb_writes_its_own_multi_row_inserts_through_pymysql(tmp_path):
+    """The column-at-a-time VALUES, not the driver's executemany fallback, when the driver is PyMySQL."""
+    from tests.conftest import empty_database, ensure_database
+
+    ensure_database("mysql")
+    empty_database("mysql")
+    sink = database_sink("mysql")
+    api.run(api.prepare(BLOG), sink)
+    assert sink.escape is not None and sink.statement_chars >= 1 << 17
+    fixture = tmp_path / "export.json"
+    api.export(BLOG, fixture, indent=2)
+    assert dumpdata("mysql") == fixture.read_text()
