@@ -34,7 +34,8 @@ VENDORS = {
     "postgresql": "seedgen.sinks.postgresql.PostgresSink",
     "mysql": "seedgen.sinks.mysql.MySQLSink",
 }
-# Values of these fields are already what every backend's driver takes.
+# Values of these fields are already what every backend's driver takes (Django's own
+# field classes only: a third-party field may transform values in get_db_prep_value).
 PLAIN_KINDS = frozenset({
     "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
     "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "BooleanField",
@@ -209,7 +210,7 @@ class DatabaseSink(Sink):
         columns: list[Any] = [chunk.pks] if chunk.model.auto_pk else []
         for f in chunk.model.fields:
             values = chunk.columns[f.name]
-            if f.kind not in self.plain_kinds:
+            if f.kind not in self.plain_kinds or not type(f.field).__module__.startswith("django."):
                 prep, connection = f.field.get_db_prep_save, self.connection
                 values = [prep(v, connection) for v in values]
             columns.append(values)

@@ -203,3 +203,13 @@ def test_mariadb_writes_its_own_multi_row_inserts_through_pymysql(tmp_path):
     fixture = tmp_path / "export.json"
     api.export(BLOG, fixture, indent=2)
     assert dumpdata("mysql") == fixture.read_text()
+
+
+def test_a_third_party_fields_own_preparation_is_kept(db, tmp_path):
+    from tests.apps.reviews.models import Review
+
+    profile = write_profile(tmp_path, "models:\n  auth.User: 1\n  blog.Category: 1\n  blog.Tag: 1\n  blog.Post: 2\n"
+                                      "  reviews.Review:\n    count: 3\n    fields:\n      note: quiet\n")
+    api.insert(profile, database=db)
+    assert list(Review.objects.using(db).values_list("note", flat=True)) == ["QUIET"] * 3
+    Review.objects.using(db).all().delete()
