@@ -10,6 +10,7 @@ from pathlib import Path
 
 from seedgen.errors import Interrupted, SinkError
 from seedgen.profile import Profile, load_profile
+from seedgen.progress import Progress
 
 BUNDLED_BLOG = Path(__file__).resolve().parent / "profiles" / "blog.yaml"
 
@@ -74,10 +75,10 @@ def prepare(
     return build_plan(profile, seed=seed, counts=counts, scale=scale, pk_starts=pk_starts)
 
 
-def run(plan, sink, *, chunk_size: int | None = None, progress=None) -> Report:
+def run(plan, sink, *, chunk_size: int | None = None, progress: Progress | None = None) -> Report:
     """Push every chunk of ``plan`` into ``sink``; on any failure the sink aborts.
 
-    ``progress`` (a ``seedgen.progress.Progress``) hears of every model and chunk.
+    ``progress`` hears of every model and chunk.
     """
     from seedgen.generate.chunks import DEFAULT_CHUNK_SIZE, ModelGenerator
 
@@ -191,7 +192,7 @@ def insert(
     scale: float = 1.0,
     settings: str | None = None,
     chunk_size: int | None = None,
-    progress=None,
+    progress: Progress | None = None,
 ) -> Report:
     """Insert the profile's rows into a database, atomically; appended after existing rows unless ``clear``.
 

@@ -12,6 +12,7 @@ import click
 
 from seedgen import api
 from seedgen.errors import Interrupted, SeedgenError
+from seedgen.progress import Progress
 
 
 def parse_counts(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, int]:
@@ -115,8 +116,6 @@ def insert(profile: str, seed: int | None, counts: dict[str, int], scale: float,
            database: str, database_url: str | None, clear: bool, assume_yes: bool, chunk_size: int | None,
            quiet: bool) -> None:
     """Insert the data of PROFILE into a database, all rows or none."""
-    from seedgen.progress import Progress
-
     if clear and not assume_yes:
         click.confirm("--clear deletes every row of the profile's models. Go on?", abort=True)
     report = api.insert(profile, database=database, database_url=database_url, clear=clear, seed=seed,
