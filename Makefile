@@ -23,6 +23,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/export_memory.py
+	$(BIN)/python bench/insert_memory.py
+	$(BIN)/python bench/insert_speed.py
+	$(BIN)/python bench/copy_limit.py
 
 clean:
 	rm -rf $(VENV) build

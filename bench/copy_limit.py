@@ -13,35 +13,18 @@ and added back, as seedgen does for big tables. Rounds alternate the sides.
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-from common import DATABASE_URL, REPO, empty, fresh_database, timed
+from common import DATABASE_URL, REPO, empty, fresh_database, seedgen_process, timed
 
 TABLES = ["auth_user", "blog_category", "blog_tag", "blog_post", "blog_post_tags"]
-CHILD = (
-    "import resource, sys\n"
-    "from seedgen.cli import cli\n"
-    "try:\n"
-    "    cli(sys.argv[1:], prog_name='seedgen')\n"
-    "finally:\n"
-    "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
-)
 
 
 def seedgen_insert(url: str, posts: int) -> tuple[float, float]:
     """(seconds, peak RSS MB) of one ``seedgen insert`` process."""
-    command = [sys.executable, "-c", CHILD, "insert", str(REPO / "profiles" / "large.yaml"), "--count",
-               f"blog.Post={posts}", "--database-url", url, "-q"]
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
-    seconds = time.perf_counter() - started
-    if done.returncode:
-        sys.exit(done.stderr)
-    return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
+    return seedgen_process("insert", str(REPO / "profiles" / "large.yaml"), "--count", f"blog.Post={posts}",
+                           "--database-url", url, "-q")
 
 
 def dump(directory: Path) -> None:

@@ -11,34 +11,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
-import sys
 import tempfile
-import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from common import REPO, seedgen_process
+
 LARGE = REPO / "profiles" / "large.yaml"
 
 
 def measure(posts: int, fmt: str, directory: str) -> tuple[float, float, int]:
     target = os.path.join(directory, f"large-{posts}.{fmt}")
-    script = (
-        "import resource, sys\n"
-        "from seedgen.cli import cli\n"
-        "try:\n"
-        "    cli(sys.argv[1:], prog_name='seedgen')\n"
-        "except SystemExit as exit:\n"
-        "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
-        "    raise\n"
-    )
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", script, "export", str(LARGE), "-o", target, "--count", f"blog.Post={posts}", "-q"],
-        capture_output=True, text=True, check=True, cwd=REPO,
-    )
-    seconds = time.perf_counter() - started
-    rss_mb = int(done.stderr.strip().splitlines()[-1]) / 1024
+    seconds, rss_mb = seedgen_process("export", str(LARGE), "-o", target, "--count", f"blog.Post={posts}", "-q")
     size = os.path.getsize(target)
     os.unlink(target)
     return seconds, rss_mb, size
