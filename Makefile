@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/insert_memory.py
 	$(BIN)/python bench/insert_speed.py
 	$(BIN)/python bench/copy_limit.py
+	$(BIN)/python bench/mysql_load_data.py
 
 clean:
 	rm -rf $(VENV) build
