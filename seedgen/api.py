@@ -206,8 +206,8 @@ def insert(
     if database_url:
         use_database_url(database_url, database)
     connect(database)
-    if not database_url and os.environ.get("DJANGO_SETTINGS_MODULE") == DEMO_SETTINGS:
-        migrate(database)  # the demo's embedded database makes itself
+    if os.environ.get("DJANGO_SETTINGS_MODULE") == DEMO_SETTINGS:
+        migrate(database)  # with no project of its own, the demo blog makes its tables wherever it is sent
     if not clear:
         plan = prepare(plan.profile, seed=seed, counts=counts, scale=scale, settings=settings,
                        pk_starts=next_pks(plan, database))

@@ -173,6 +173,30 @@ def test_insert_with_a_database_url_fills_that_database(server_db):
     assert "\r" not in result.stderr  # no progress bar: standard error is not a terminal
 
 
+def test_insert_with_the_demo_settings_migrates_a_new_database_given_by_url():
+    import psycopg
+    from django.conf import settings
+
+    conf = settings.DATABASES["postgresql"]
+    ensure_database("postgresql")
+    name = f"{conf['NAME']}_new"
+    with psycopg.connect(host=conf["HOST"], port=conf["PORT"], user=conf["USER"], dbname="postgres",
+                         autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = database_url("postgresql").rsplit("/", 1)[0] + f"/{name}"
+    try:
+        result = subprocess.run([sys.executable, "-m", "seedgen", "insert", BLOG, "--database-url", url, "-q"],
+                                cwd=REPO, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+        assert result.returncode == 0, result.stderr
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT count(*) FROM blog_post").fetchone() == (50,)
+    finally:
+        with psycopg.connect(host=conf["HOST"], port=conf["PORT"], user=conf["USER"], dbname="postgres",
+                             autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def test_create_sample_data_takes_a_database_url(sqlite_db, tmp_path):
     from seedgen.demo.blog.models import Post
 
