@@ -62,7 +62,6 @@ def prepare(
     counts: Mapping[str, int] | None = None,
     scale: float = 1.0,
     settings: str | None = None,
-    pk_starts: Mapping[str, int] | None = None,
 ):
     """Load the profile, set Django up and build the plan."""
     from seedgen.environment import setup_django
@@ -72,7 +71,7 @@ def prepare(
     setup_django(settings, profile.settings)
     from seedgen.plan import build_plan
 
-    return build_plan(profile, seed=seed, counts=counts, scale=scale, pk_starts=pk_starts)
+    return build_plan(profile, seed=seed, counts=counts, scale=scale)
 
 
 def run(plan, sink, *, chunk_size: int | None = None, progress: Progress | None = None) -> Report:
@@ -209,8 +208,7 @@ def insert(
     if os.environ.get("DJANGO_SETTINGS_MODULE") == DEMO_SETTINGS:
         migrate(database)  # with no project of its own, the demo blog makes its tables wherever it is sent
     if not clear:
-        plan = prepare(plan.profile, seed=seed, counts=counts, scale=scale, settings=settings,
-                       pk_starts=next_pks(plan, database))
+        plan = plan.starting_at(next_pks(plan, database))
     return run(plan, database_sink(database, clear=clear), chunk_size=chunk_size, progress=progress)
 
 

@@ -126,6 +126,11 @@ class Plan:
     def pk_of(self, ref: RowRef) -> int:
         return self.model(ref.label).pk_start + ref.index
 
+    def starting_at(self, pk_starts: Mapping[str, int]) -> Plan:
+        """The same plan with each model's first pk from ``pk_starts`` (label → pk), else 1."""
+        starts = {label.lower(): start for label, start in pk_starts.items()}
+        return replace(self, models=tuple(replace(m, pk_start=starts.get(m.label, 1)) for m in self.models))
+
 
 def _short(value: Any) -> str:
     text = repr(value) if not isinstance(value, str) else value
@@ -157,10 +162,9 @@ def build_plan(
         for label, p in plans.items()
     }
     order = dependency_order(list(plans), hard, soft)
-    starts = {k.lower(): v for k, v in (pk_starts or {}).items()}
-    ordered = tuple(replace(plans[label], pk_start=starts.get(label, 1)) for label in order)
-    return Plan(profile=profile, seed=profile.seed if seed is None else seed, now=profile.now,
-                use_tz=settings.USE_TZ, models=ordered)
+    plan = Plan(profile=profile, seed=profile.seed if seed is None else seed, now=profile.now,
+                use_tz=settings.USE_TZ, models=tuple(plans[label] for label in order))
+    return plan.starting_at(pk_starts or {})
 
 
 class _Builder:

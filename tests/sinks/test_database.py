@@ -16,10 +16,11 @@ from tests.sinks.test_fixtures import comparable, dumpdata
 BLOG = PROFILES / "blog.yaml"
 
 
-def test_insert_gives_the_same_rows_as_loading_the_export(db, tmp_path):
+@pytest.mark.parametrize("chunk_size", [None, 7])
+def test_insert_gives_the_same_rows_as_loading_the_export(db, tmp_path, chunk_size):
     fixture = tmp_path / "blog.json"
     api.export(BLOG, fixture, indent=2)
-    api.insert(BLOG, database=db)
+    api.insert(BLOG, database=db, chunk_size=chunk_size)  # 7: many chunks queued for the writer thread
     assert comparable(dumpdata(db), db) == comparable(fixture.read_text(), db)
 
 
