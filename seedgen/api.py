@@ -98,6 +98,8 @@ def run(plan, sink, *, chunk_size: int | None = None, progress: Progress | None 
                 progress.finish()
             report.models.append(ModelReport(label, model.count, time.perf_counter() - started))
         started = time.perf_counter()
+        if progress:
+            progress.status("finishing: last rows, checks, commit ...")
         sink.close()
         report.closing = time.perf_counter() - started
     except KeyboardInterrupt:

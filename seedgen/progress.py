@@ -41,6 +41,13 @@ class Progress:
             self.stream.flush()
         self.label = ""
 
+    def status(self, text: str) -> None:
+        """One line that stays until the next bar or ``end_line``: for waits with no rows to count."""
+        if self.enabled:
+            self.stream.write(f"\r{text}")
+            self.stream.flush()
+            self.label = text
+
     def draw(self) -> None:
         if not self.enabled:
             return

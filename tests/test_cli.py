@@ -233,6 +233,9 @@ def test_progress_draws_a_bar_with_rate_and_eta_on_a_terminal():
     lines = out.getvalue().split("\r")
     assert lines[-1].startswith("blog.Post [") and "1,000/1,000 rows" in lines[-1] and lines[-1].endswith("ETA 00:00\n")
     assert "250/1,000 rows" in out.getvalue() and " rows/s  ETA " in out.getvalue()
+    bar.status("finishing")
+    bar.end_line()
+    assert out.getvalue().endswith("\rfinishing\n")
     silent = __import__("io").StringIO()
     Progress(silent).start("blog.Post", 10)  # StringIO is no terminal
     assert silent.getvalue() == ""
