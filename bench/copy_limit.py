@@ -40,21 +40,18 @@ def dump(directory: Path) -> None:
 def copy_back(directory: Path, rebuild_foreign_keys: bool) -> None:
     from django.db import connection, transaction
 
+    from seedgen.sinks.postgresql import add_foreign_keys, drop_foreign_keys
+
     with transaction.atomic(), connection.cursor() as cursor:
         dropped = []
-        if rebuild_foreign_keys:
+        if rebuild_foreign_keys:  # the very functions the sink uses
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                           "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])", [TABLES])
-            dropped = cursor.fetchall()
-            for table, name, _ in dropped:
-                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            dropped = drop_foreign_keys(cursor, TABLES)
         for table in TABLES:
             with open(directory / table, "rb") as source, cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
                 while block := source.read(1 << 20):
                     copy.write(block)
-        for table, name, definition in dropped:
-            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        add_foreign_keys(cursor, dropped)
 
 
 def main() -> None:

@@ -40,33 +40,20 @@ class PostgresSink(DatabaseSink):
             # pending trigger events cannot be altered, and errors then name their model.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             if tables:
-                self.drop_foreign_keys(cursor, tables)
-
-    def drop_foreign_keys(self, cursor, tables: list[str]) -> None:
-        quote = self.connection.ops.quote_name
-        cursor.execute(
-            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
-            "WHERE c.contype = 'f' AND c.conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
-            [tables],
-        )
-        self.dropped = cursor.fetchall()
-        for table, name, _ in self.dropped:
-            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+                self.dropped = drop_foreign_keys(cursor, tables)
 
     def cancel(self) -> None:
         self.connection.connection.cancel_safe()  # a no-op when the server is idle
 
     def finish(self) -> None:
-        quote = self.connection.ops.quote_name
         with self.connection.cursor() as cursor:
-            for table, name, definition in self.dropped:
-                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
+            add_foreign_keys(cursor, self.dropped)
         self.dropped = []
 
     def insert(self, table: Table, rows: Sequence[tuple]) -> None:
         quote = self.connection.ops.quote_name
         sql = f"COPY {quote(table.name)} ({', '.join(quote(c) for c in table.columns)}) FROM STDIN"
-        # The driver's own cursor: this runs on the COPY thread, where Django's connection may not be used.
+        # The driver's own cursor: this runs on the writer thread, where Django's connection may not be used.
         with self.connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
             write = copy.write_row
             for row in rows:
@@ -74,3 +61,22 @@ class PostgresSink(DatabaseSink):
 
     def is_unique_violation(self, exc: Exception) -> bool:
         return getattr(exc.__cause__, "sqlstate", None) == "23505"
+
+
+def drop_foreign_keys(cursor, tables: list[str]) -> list[tuple[str, str, str]]:
+    """Drop the foreign keys of ``tables`` (a Django cursor); what ``add_foreign_keys`` needs to restore them."""
+    cursor.execute(
+        "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+        "WHERE c.contype = 'f' AND c.conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
+        [tables],
+    )
+    keys = cursor.fetchall()
+    for table, name, _ in keys:
+        cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {cursor.db.ops.quote_name(name)}")
+    return keys
+
+
+def add_foreign_keys(cursor, keys: list[tuple[str, str, str]]) -> None:
+    """Add back, same name and definition, the keys ``drop_foreign_keys`` dropped; each checks every row."""
+    for table, name, definition in keys:
+        cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {cursor.db.ops.quote_name(name)} {definition}")
