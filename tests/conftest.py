@@ -7,6 +7,7 @@ message naming how to enable them; with CI=true they fail instead.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,27 +31,40 @@ _HOW = {
 }
 
 
-def _create_database(alias: str) -> None:
+def server_sql(alias: str, *statements: str, params=(), on: str | None = None) -> list[tuple]:
+    """Run ``statements`` on a connection of its own (autocommit), outside Django's; the rows of the last.
+
+    ``on`` names the database: by default the backend's test database, ``""`` none (to create one).
+    """
     conf = settings.DATABASES[alias]
-    name = conf["NAME"]
+    name = conf["NAME"] if on is None else on
+    rows: list[tuple] = []
     if alias == "postgresql":
         import psycopg
 
-        with psycopg.connect(host=conf["HOST"], port=conf["PORT"], user=conf["USER"], dbname="postgres",
+        with psycopg.connect(host=conf["HOST"], port=conf["PORT"], user=conf["USER"], dbname=name or "postgres",
                              autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    elif alias == "mysql":
-        import pymysql
+            for sql in statements:
+                cursor = conn.execute(sql, params)
+                rows = cursor.fetchall() if cursor.description else []
+        return rows
+    import pymysql
 
-        conn = pymysql.connect(host=conf["HOST"], port=int(conf["PORT"]), user=conf["USER"],
-                               password=conf["PASSWORD"], connect_timeout=5)
-        try:
-            with conn.cursor() as cursor:
-                cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
-                cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-        finally:
-            conn.close()
+    with pymysql.connect(host=conf["HOST"], port=int(conf["PORT"]), user=conf["USER"], password=conf["PASSWORD"],
+                         database=name or None, autocommit=True, connect_timeout=5) as conn, conn.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql, params or None)
+            rows = list(cursor.fetchall())
+    return rows
+
+
+def _create_database(alias: str) -> None:
+    name = settings.DATABASES[alias]["NAME"]
+    if alias == "postgresql":
+        server_sql(alias, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"', on="")
+    elif alias == "mysql":
+        server_sql(alias, f"DROP DATABASE IF EXISTS `{name}`",
+                   f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci", on="")
     else:
         Path(name).unlink(missing_ok=True)
 
@@ -79,38 +93,34 @@ def empty_database(alias: str) -> None:
     call_command("flush", database=alias, interactive=False, verbosity=0, inhibit_post_migrate=True)
 
 
-@pytest.fixture(params=BACKENDS)
-def db(request) -> str:
-    """An empty, migrated database on each backend; yields its alias."""
-    alias = request.param
+def fresh(alias: str) -> Iterator[str]:
+    """The body of the database fixtures: migrated once, emptied before the test, closed after it."""
     ensure_database(alias)
     empty_database(alias)
     yield alias
     connections[alias].close()
 
 
+@pytest.fixture(params=BACKENDS)
+def db(request) -> Iterator[str]:
+    """An empty, migrated database on each backend; yields its alias."""
+    yield from fresh(request.param)
+
+
 @pytest.fixture
-def sqlite_db() -> str:
-    ensure_database("default")
-    empty_database("default")
-    return "default"
+def sqlite_db() -> Iterator[str]:
+    yield from fresh("default")
 
 
 @pytest.fixture(params=["postgresql", "mysql"])
-def server_db(request) -> str:
+def server_db(request) -> Iterator[str]:
     """An empty, migrated database on each server backend."""
-    ensure_database(request.param)
-    empty_database(request.param)
-    yield request.param
-    connections[request.param].close()
+    yield from fresh(request.param)
 
 
 @pytest.fixture
-def pg_db() -> str:
-    ensure_database("postgresql")
-    empty_database("postgresql")
-    yield "postgresql"
-    connections["postgresql"].close()
+def pg_db() -> Iterator[str]:
+    yield from fresh("postgresql")
 
 
 def database_url(alias: str) -> str:

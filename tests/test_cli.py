@@ -8,10 +8,11 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from django.conf import settings
 from django.core.management import call_command
 
 from seedgen.cli import cli
-from tests.conftest import PROFILES, REPO, database_url, empty_database, ensure_database
+from tests.conftest import PROFILES, REPO, database_url, empty_database, ensure_database, server_sql
 
 BLOG = str(PROFILES / "blog.yaml")
 
@@ -174,27 +175,18 @@ def test_insert_with_a_database_url_fills_that_database(server_db):
 
 
 def test_insert_with_the_demo_settings_migrates_a_new_database_given_by_url():
-    import psycopg
-    from django.conf import settings
-
-    conf = settings.DATABASES["postgresql"]
     ensure_database("postgresql")
-    name = f"{conf['NAME']}_new"
-    with psycopg.connect(host=conf["HOST"], port=conf["PORT"], user=conf["USER"], dbname="postgres",
-                         autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    name = f"{settings.DATABASES['postgresql']['NAME']}_new"
+    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    server_sql("postgresql", drop, f'CREATE DATABASE "{name}"', on="")
     url = database_url("postgresql").rsplit("/", 1)[0] + f"/{name}"
     try:
         result = subprocess.run([sys.executable, "-m", "seedgen", "insert", BLOG, "--database-url", url, "-q"],
                                 cwd=REPO, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
         assert result.returncode == 0, result.stderr
-        with psycopg.connect(url) as conn:
-            assert conn.execute("SELECT count(*) FROM blog_post").fetchone() == (50,)
+        assert server_sql("postgresql", "SELECT count(*) FROM blog_post", on=name) == [(50,)]
     finally:
-        with psycopg.connect(host=conf["HOST"], port=conf["PORT"], user=conf["USER"], dbname="postgres",
-                             autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server_sql("postgresql", drop, on="")
 
 
 def test_create_sample_data_takes_a_database_url(sqlite_db, tmp_path):

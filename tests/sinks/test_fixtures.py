@@ -18,9 +18,9 @@ FORMATS = ["json", "jsonl", "yaml", "xml"]
 COMPRESSIONS = ["", ".gz", ".bz2", ".xz", ".lzma", ".zip"]
 
 
-def dumpdata(alias: str, labels: list[str] = LABELS) -> str:
+def dumpdata(alias: str, labels: list[str] = LABELS, *, format: str = "json", indent: int | None = 2) -> str:
     out = io.StringIO()
-    call_command("dumpdata", *labels, format="json", indent=2, database=alias, stdout=out)
+    call_command("dumpdata", *labels, format=format, indent=indent, database=alias, stdout=out)
     return out.getvalue()
 
 
@@ -71,9 +71,7 @@ def test_unindented_output_matches_django(sqlite_db, tmp_path, fmt):
     fixture = tmp_path / f"blog.{fmt}"
     api.export(BLOG, fixture)
     call_command("loaddata", str(fixture), database=sqlite_db, verbosity=0)
-    out = io.StringIO()
-    call_command("dumpdata", *LABELS, format=fmt, database=sqlite_db, stdout=out)
-    assert out.getvalue() == fixture.read_text()
+    assert dumpdata(sqlite_db, format=fmt, indent=None) == fixture.read_text()
 
 
 def test_auto_now_add_and_m2m_are_written_explicitly(tmp_path):

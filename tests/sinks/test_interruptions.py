@@ -9,13 +9,12 @@ import sys
 import time
 
 import pytest
-from django.conf import settings
 from django.db import connections
 
 from seedgen import api
 from seedgen.errors import Interrupted, SinkError
 from seedgen.sinks.database import DatabaseSink
-from tests.conftest import PROFILES, REPO, database_url
+from tests.conftest import PROFILES, REPO, database_url, server_sql
 from tests.sinks.test_fixtures import dumpdata
 
 BLOG = PROFILES / "blog.yaml"
@@ -53,28 +52,6 @@ def backend_id(alias: str) -> int:
         return cursor.fetchone()[0]
 
 
-def admin(alias: str, sql: str, params=()) -> list[tuple]:
-    """Run ``sql`` on a connection of its own, outside Django's."""
-    conf = settings.DATABASES[alias]
-    if alias == "postgresql":
-        import psycopg
-
-        with psycopg.connect(host=conf["HOST"], port=conf["PORT"], user=conf["USER"], dbname=conf["NAME"],
-                             autocommit=True) as conn:
-            cursor = conn.execute(sql, params)
-            return cursor.fetchall() if cursor.description else []
-    import pymysql
-
-    conn = pymysql.connect(host=conf["HOST"], port=int(conf["PORT"]), user=conf["USER"], password=conf["PASSWORD"],
-                           database=conf["NAME"], autocommit=True)
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql, params or None)
-            return list(cursor.fetchall())
-    finally:
-        conn.close()
-
-
 def test_a_connection_killed_by_the_server_rolls_back_everything(server_db, monkeypatch):
     api.insert(BLOG, database=server_db, counts={"blog.Post": 5})
     before = dumpdata(server_db)
@@ -83,9 +60,9 @@ def test_a_connection_killed_by_the_server_rolls_back_everything(server_db, monk
 
     def kill(sink):
         if server_db == "postgresql":
-            admin(server_db, "SELECT pg_terminate_backend(%s)", [victim])
+            server_sql(server_db, "SELECT pg_terminate_backend(%s)", params=[victim])
         else:
-            admin(server_db, f"KILL {victim}")
+            server_sql(server_db, f"KILL {victim}")
 
     on_posts(monkeypatch, kill)
     # The writer thread may be filing an earlier model's chunk when the connection dies.
@@ -116,7 +93,7 @@ def test_sigint_while_rows_stream_in_rolls_back_and_says_so(server_db):
                             env={**os.environ, "PYTHONPATH": str(REPO)})
     try:
         deadline = time.monotonic() + 120
-        while admin(server_db, BUSY[server_db])[0][0] == 0:
+        while server_sql(server_db, BUSY[server_db])[0][0] == 0:
             assert proc.poll() is None, proc.communicate()
             assert time.monotonic() < deadline, "the insert never started streaming rows"
             time.sleep(0.005)
