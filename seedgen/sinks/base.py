@@ -1,4 +1,4 @@
-"""The sink interface, the atomic output file, and Django's value rules.
+"""The sink interface and the atomic output file.
 
 A sink takes chunks in plan order: ``open(plan)``, ``write(chunk)`` many
 times, then ``close()``, or ``abort()`` when anything failed. A sink never
@@ -15,24 +15,14 @@ import os
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
-
-from django.db import models
+from typing import IO
 
 from seedgen.errors import SinkError
 from seedgen.generate.chunks import Chunk
-from seedgen.plan import FieldPlan, Plan
+from seedgen.plan import Plan
 
 COMPRESSIONS = ("gz", "bz2", "xz", "lzma", "zip")
-# Django's serializers keep these types as they are and turn all others into strings.
-_PROTECTED_KINDS = {
-    "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
-    "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "FloatField",
-    "DecimalField", "BooleanField", "NullBooleanField", "DateTimeField", "DateField", "TimeField",
-    "ForeignKey", "OneToOneField", "JSONField",
-}
 
 
 class Sink:
@@ -134,26 +124,3 @@ class Output:
         if self.raw is not None and not self.raw.closed:
             self.raw.close()
         self.stream = self.raw = None
-
-
-def python_converter(field: FieldPlan) -> Callable[[Any], Any] | None:
-    """Django's python serializer: protected types pass, all else becomes a string."""
-    kind = field.kind
-    if field.is_m2m or kind in _PROTECTED_KINDS:
-        return None
-    return lambda v: v if v is None else str(v)
-
-
-def convert_column(values: list[Any], convert: Callable[[Any], Any] | None) -> list[Any]:
-    return values if convert is None else [convert(v) for v in values]
-
-
-def field_holder(field: models.Field, value: Any) -> Any:
-    """An object that ``field.value_to_string()`` can read ``value`` from."""
-    holder = _Holder()
-    setattr(holder, field.attname, value)
-    return holder
-
-
-class _Holder:
-    pass

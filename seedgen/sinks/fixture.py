@@ -12,7 +12,8 @@ from typing import Any
 
 from seedgen.generate.chunks import Chunk
 from seedgen.plan import Plan
-from seedgen.sinks.base import Output, Sink, convert_column, python_converter
+from seedgen.sinks import values
+from seedgen.sinks.base import Output, Sink
 
 
 class FixtureSink(Sink):
@@ -53,9 +54,9 @@ class FixtureSink(Sink):
     def render(self, chunk: Chunk) -> str | bytes:
         raise NotImplementedError
 
-    def converter(self, field):
-        """How this format turns a python value into what it writes; None keeps it."""
-        return python_converter(field)
+    def column(self, field, column: list[Any]) -> list[Any]:
+        """A column as this format holds it; Django's python form unless the format says otherwise."""
+        return values.python_column(field, column)
 
     def dump_objects(self, chunk: Chunk) -> Iterator[dict[str, Any]]:
         """Django's python form of each row: model, pk and fields in model order."""
@@ -63,12 +64,13 @@ class FixtureSink(Sink):
         names = [f.name for f in model.fields if f.name != model.pk_name or not model.auto_pk]
         pk_column = chunk.pks if model.auto_pk else chunk.columns[model.pk_name]
         names = [n for n in names if n != model.pk_name]
-        columns = [convert_column(chunk.columns[n], self.converter(model.field(n))) for n in names]
+        columns = [self.column(model.field(n), chunk.columns[n]) for n in names]
         m2m_names = [f.name for f in model.m2m if f.field.remote_field.through._meta.auto_created]
         m2m = [chunk.m2m[n] for n in m2m_names]
         keys = names + m2m_names
-        pk_convert = self.converter(model.field(model.pk_name)) if not model.auto_pk else None
+        if not model.auto_pk:
+            pk_column = self.column(model.field(model.pk_name), pk_column)
         label = model.label
         for row, pk in enumerate(pk_column):
-            values = [c[row] for c in columns] + [c[row] for c in m2m]
-            yield {"model": label, "pk": pk_convert(pk) if pk_convert else pk, "fields": dict(zip(keys, values))}
+            row_values = [c[row] for c in columns] + [c[row] for c in m2m]
+            yield {"model": label, "pk": pk, "fields": dict(zip(keys, row_values))}

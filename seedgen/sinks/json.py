@@ -14,8 +14,8 @@ from seedgen.sinks.fixture import FixtureSink
 class JsonSink(FixtureSink):
     format = "json"
 
-    def converter(self, field):
-        return values.json_converter(field, fragments=self.indent == 2)
+    def column(self, field, column):
+        return values.json_column(field, column, fragments=self.indent == 2)
 
     def start(self) -> str:
         if self.indent == 2:

@@ -13,8 +13,8 @@ class JsonlSink(FixtureSink):
     format = "jsonl"
     _encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ": "))
 
-    def converter(self, field):
-        return values.json_converter(field, fragments=False)
+    def column(self, field, column):
+        return values.json_column(field, column, fragments=False)
 
     def render(self, chunk: Chunk) -> bytes:
         encode = self._encoder.encode

@@ -1,17 +1,26 @@
-"""Value formats shared by the writers: Django's JSON encoding of dates, decimals, UUIDs."""
+"""The value a fixture holds: Django's serializer rule, written once for every sink.
+
+Django's python serializer keeps "protected" values (None, numbers, dates,
+times, Decimals) as they are and turns every other value into
+``field.value_to_string(obj)``; JSON then encodes the protected ones as
+DjangoJSONEncoder does. Relations hold a pk, or a natural key (a list).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import json
 from collections.abc import Callable
 from typing import Any
 
 import orjson
-from django.utils.duration import duration_iso_string
+from django.db import models
 
 from seedgen.plan import FieldPlan
-from seedgen.sinks.base import python_converter
+
+# django.utils.encoding.is_protected_type, as a tuple for isinstance.
+PROTECTED = (type(None), int, float, decimal.Decimal, dt.datetime, dt.date, dt.time)
 
 
 def json_datetime(value: dt.datetime) -> str:
@@ -29,27 +38,72 @@ def json_time(value: dt.time) -> str:
     return text[:12] if value.microsecond else text
 
 
-def _skip_none(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    return lambda v: None if v is None else convert(v)
+# What DjangoJSONEncoder writes for the protected types plain JSON does not know.
+_JSON_ENCODINGS: dict[type, Callable[[Any], Any]] = {
+    dt.datetime: json_datetime,
+    dt.date: dt.date.isoformat,
+    dt.time: json_time,
+    decimal.Decimal: str,
+}
 
 
-def json_converter(field: FieldPlan, *, fragments: bool) -> Callable[[Any], Any] | None:
-    """What DjangoJSONEncoder does to a value, done ahead so a plain encoder can write it.
+class _Holder:
+    """Stands in for a model instance: ``value_to_string`` reads the value from its attname."""
+
+
+def value_to_string(field: models.Field) -> Callable[[Any], str]:
+    """``field.value_to_string`` of one value, without building a model instance."""
+    kind = type(field)
+    if kind.value_to_string is models.Field.value_to_string and kind.value_from_object is models.Field.value_from_object:
+        return str  # the base rule: str(getattr(obj, attname))
+    holder = _Holder()
+    attname = field.attname
+
+    def convert(value: Any) -> str:
+        setattr(holder, attname, value)
+        return field.value_to_string(holder)
+
+    return convert
+
+
+def python_column(field: FieldPlan, values: list[Any]) -> list[Any]:
+    """Django's python-serializer form of a column (what every format starts from)."""
+    if field.is_m2m:
+        return values  # lists of pks or of natural keys
+    types = set(map(type, values))
+    passing = PROTECTED + ((list,) if field.field.is_relation else ())  # a natural key
+    if all(issubclass(t, passing) for t in types):
+        return values
+    convert = value_to_string(field.field)
+    return [v if isinstance(v, passing) else convert(v) for v in values]
+
+
+def json_column(field: FieldPlan, values: list[Any], *, fragments: bool) -> list[Any]:
+    """A column as DjangoJSONEncoder would write it, made ahead so a plain encoder can write it.
 
     With ``fragments``, floats are pre-rendered by the stdlib so orjson's float
     format cannot differ from ``json``'s.
     """
-    kind = field.kind
-    if kind == "DateTimeField":
-        return _skip_none(json_datetime)
-    if kind == "DateField":
-        return _skip_none(dt.date.isoformat)
-    if kind == "TimeField":
-        return _skip_none(json_time)
-    if kind == "DecimalField":
-        return _skip_none(str)
-    if kind == "DurationField":
-        return _skip_none(duration_iso_string)
-    if kind == "FloatField" and fragments:
-        return _skip_none(lambda v: orjson.Fragment(json.dumps(v)))
-    return python_converter(field)
+    values = python_column(field, values)
+    encodings = {t: _JSON_ENCODINGS[t] for t in set(map(type, values)) if t in _JSON_ENCODINGS}
+    if fragments and float in set(map(type, values)):
+        encodings[float] = lambda v: orjson.Fragment(json.dumps(v))
+    if not encodings:
+        return values
+    return [encodings[type(v)](v) if type(v) in encodings else v for v in values]
+
+
+def yaml_column(field: FieldPlan, values: list[Any]) -> list[Any]:
+    """YAML has no time type: Django's YAML serializer writes times as ``str()``."""
+    values = python_column(field, values)
+    if dt.time not in set(map(type, values)):
+        return values
+    return [str(v) if isinstance(v, dt.time) else v for v in values]
+
+
+def xml_text(field: models.Field) -> Callable[[Any], str]:
+    """The text of a non-null, non-relation value in Django's XML: ``value_to_string``, JSON for a JSONField."""
+    convert = value_to_string(field)
+    if field.get_internal_type() == "JSONField":  # Django's XML serializer has this one case
+        return lambda v: json.dumps(convert(v), cls=field.encoder)
+    return convert

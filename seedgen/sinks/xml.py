@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
-import json
 
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from seedgen.generate.chunks import Chunk
 from seedgen.plan import Plan
-from seedgen.sinks.base import field_holder
+from seedgen.sinks import values
 from seedgen.sinks.fixture import FixtureSink
 
 
@@ -31,19 +30,21 @@ class XmlSink(FixtureSink):
     def write(self, chunk: Chunk) -> None:
         model, xml = chunk.model, self.xml
         fields = [f for f in model.fields if f.name != model.pk_name]
-        pk_field = model.model._meta.pk
+        texts = {f.name: values.xml_text(f.field) for f in fields if not f.field.is_relation}
+        pk_text = values.xml_text(model.model._meta.pk)
+        m2m = [f for f in model.m2m if f.field.remote_field.through._meta.auto_created]
         for row, pk in enumerate(chunk.pks if model.auto_pk else chunk.columns[model.pk_name]):
             self.newline(1)
-            xml.startElement("object", {"model": model.label, "pk": pk_field.value_to_string(field_holder(pk_field, pk))})
+            xml.startElement("object", {"model": model.label, "pk": pk_text(pk)})
             for f in fields:
                 value = chunk.columns[f.name][row]
                 self.newline(2)
                 if f.field.is_relation:
-                    remote = f.field.remote_field
-                    xml.startElement("field", {"name": f.name, "rel": remote.__class__.__name__,
-                                               "to": str(remote.model._meta)})
+                    self.start_relation(f)
                     if value is None:
                         xml.addQuickElement("None")
+                    elif isinstance(value, list):
+                        self.natural(value)
                     else:
                         xml.characters(str(value))
                 else:
@@ -51,24 +52,33 @@ class XmlSink(FixtureSink):
                     if value is None:
                         xml.addQuickElement("None")
                     else:
-                        text = f.field.value_to_string(field_holder(f.field, value))
-                        if f.kind == "JSONField":
-                            text = json.dumps(text, cls=f.field.encoder)
-                        xml.characters(text)
+                        xml.characters(texts[f.name](value))
                 xml.endElement("field")
-            for f in model.m2m:
-                remote = f.field.remote_field
-                if not remote.through._meta.auto_created:
-                    continue
+            for f in m2m:
                 self.newline(2)
-                xml.startElement("field", {"name": f.name, "rel": remote.__class__.__name__,
-                                           "to": str(remote.model._meta)})
+                self.start_relation(f)
                 for related in chunk.m2m[f.name][row]:
-                    xml.addQuickElement("object", attrs={"pk": str(related)})
+                    if isinstance(related, list):
+                        xml.startElement("object", {})
+                        self.natural(related)
+                        xml.endElement("object")
+                    else:
+                        xml.addQuickElement("object", attrs={"pk": str(related)})
                 xml.endElement("field")
             self.newline(1)
             xml.endElement("object")
         self.objects += len(chunk)
+
+    def start_relation(self, f) -> None:
+        remote = f.field.remote_field
+        self.xml.startElement("field", {"name": f.name, "rel": remote.__class__.__name__, "to": str(remote.model._meta)})
+
+    def natural(self, key: list) -> None:
+        """A natural key, one ``<natural>`` element per part, as ``dumpdata --natural-foreign`` writes it."""
+        for part in key:
+            self.xml.startElement("natural", {})
+            self.xml.characters(str(part))
+            self.xml.endElement("natural")
 
     def close(self) -> None:
         self.newline(0)

@@ -10,17 +10,15 @@ import yaml
 from django.core.serializers.pyyaml import DjangoSafeDumper
 
 from seedgen.generate.chunks import Chunk
-from seedgen.sinks.base import python_converter
+from seedgen.sinks import values
 from seedgen.sinks.fixture import FixtureSink
 
 
 class YamlSink(FixtureSink):
     format = "yaml"
 
-    def converter(self, field):
-        if field.kind == "TimeField":
-            return lambda v: v if v is None else str(v)
-        return python_converter(field)
+    def column(self, field, column):
+        return values.yaml_column(field, column)
 
     def render(self, chunk: Chunk) -> str:
         options = {"Dumper": DjangoSafeDumper, "allow_unicode": True}
