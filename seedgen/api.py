@@ -45,6 +45,7 @@ class Report:
     models: list[ModelReport] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
     closing: float = 0.0  # seconds the sink took to finish: rows still in flight, checks, commit or rename
+    notices: tuple[str, ...] = ()  # what the plan decided that the profile did not say (models added, counts cut)
 
     @property
     def rows(self) -> int:
@@ -62,16 +63,34 @@ def prepare(
     counts: Mapping[str, int] | None = None,
     scale: float = 1.0,
     settings: str | None = None,
+    database: str = "default",
+    database_url: str | None = None,
 ):
-    """Load the profile, set Django up and build the plan."""
-    from seedgen.environment import setup_django
+    """Load the profile, set Django up and build the plan.
+
+    ``ref: {existing: true}`` reads the pks of database ``database`` (which
+    ``database_url``, if given, replaces for the rest of the process).
+    """
+    from seedgen.environment import setup_django, use_database_url
 
     if not isinstance(profile, Profile):
         profile = load_profile(profile)
     setup_django(settings, profile.settings)
+    if database_url:
+        use_database_url(database_url, database)
     from seedgen.plan import build_plan
 
-    return build_plan(profile, seed=seed, counts=counts, scale=scale)
+    def existing_pks(model) -> list:
+        from django.db import DatabaseError
+
+        from seedgen.sinks.database import first_line
+
+        try:
+            return list(model._base_manager.using(database).order_by("pk").values_list("pk", flat=True))
+        except DatabaseError as exc:
+            raise SinkError(f"database {database!r}: cannot read the rows of {model._meta.label}: {first_line(exc)}") from None
+
+    return build_plan(profile, seed=seed, counts=counts, scale=scale, existing_pks=existing_pks)
 
 
 def run(plan, sink, *, chunk_size: int | None = None, progress: Progress | None = None) -> Report:
@@ -82,15 +101,18 @@ def run(plan, sink, *, chunk_size: int | None = None, progress: Progress | None 
     from seedgen.generate.chunks import DEFAULT_CHUNK_SIZE, ModelGenerator
 
     size = chunk_size or DEFAULT_CHUNK_SIZE
-    report = Report()
+    report = Report(notices=plan.notices)
+    # Every pool and table is built before the first row is written, so that a field
+    # seedgen cannot fill stops the run before the sink has anything to undo.
+    generators = [ModelGenerator(plan, model) for model in plan.models]
     try:
         sink.open(plan)
-        for model in plan.models:
+        for model, generator in zip(plan.models, generators):
             label = model.model._meta.label
             started = time.perf_counter()
             if progress:
                 progress.start(label, model.count)
-            for chunk in ModelGenerator(plan, model).chunks(size):
+            for chunk in generator.chunks(size):
                 sink.write(chunk)
                 if progress:
                     progress.advance(len(chunk))
@@ -172,7 +194,7 @@ def next_pks(plan, alias: str) -> dict[str, int]:
     from seedgen.sinks.database import first_line
 
     starts = {}
-    for model in plan.models:
+    for model in plan.roots:
         try:
             top = model.model._base_manager.using(alias).aggregate(top=Max("pk"))["top"]
         except DatabaseError as exc:
@@ -200,15 +222,17 @@ def insert(
     ``database_url`` (postgresql://, mysql://, sqlite:///path) replaces the
     settings of ``database`` for the rest of the process.
     """
-    from seedgen.environment import DEMO_SETTINGS, use_database_url
+    from seedgen.environment import DEMO_SETTINGS
     from seedgen.sinks.database import database_sink
 
-    plan = prepare(profile, seed=seed, counts=counts, scale=scale, settings=settings)
-    if database_url:
-        use_database_url(database_url, database)
+    plan = prepare(profile, seed=seed, counts=counts, scale=scale, settings=settings, database=database,
+                   database_url=database_url)
     connect(database)
     if os.environ.get("DJANGO_SETTINGS_MODULE") == DEMO_SETTINGS:
         migrate(database)  # with no project of its own, the demo blog makes its tables wherever it is sent
+    from seedgen.plan.closure import resolve_in_database
+
+    plan = plan.with_existing(resolve_in_database(plan.existing, database))
     if not clear:
         plan = plan.starting_at(next_pks(plan, database))
     return run(plan, database_sink(database, clear=clear), chunk_size=chunk_size, progress=progress)
@@ -219,3 +243,4 @@ def migrate(database: str = "default") -> None:
     from django.core.management import call_command
 
     call_command("migrate", database=database, interactive=False, verbosity=0)
+

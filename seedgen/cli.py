@@ -83,6 +83,8 @@ def export(profile: str, seed: int | None, counts: dict[str, int], scale: float,
                         counts=counts, scale=scale, settings=settings, chunk_size=chunk_size)
     if not quiet and output != "-":
         print_summary(report)
+    elif not quiet:
+        print_notices(report)
 
 
 @cli.command()
@@ -144,7 +146,13 @@ def demo(profile: str, output: str) -> None:
     print_summary(api.export(profile, output, indent=2))
 
 
+def print_notices(report: api.Report) -> None:
+    for notice in report.notices:
+        click.echo(f"note: {notice}", err=True)
+
+
 def print_summary(report: api.Report) -> None:
+    print_notices(report)
     width = max([len(m.label) for m in report.models] + [5])
     click.echo(f"{'model'.ljust(width)}  {'rows':>10}  {'seconds':>8}  {'rows/s':>10}", err=True)
     for m in report.models:

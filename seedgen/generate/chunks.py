@@ -42,15 +42,38 @@ class ModelGenerator:
         self.strategies = {f.name: strategy_for(f, model, plan) for f in self.order}
         self.factory = _import_factory(model) if model.factory else None
         self.passwords: dict[str, str] = {}
+        self.targets: dict[str, ModelGenerator] = {}
+        for f in self.order:
+            if "to_field" in f.options:
+                self.strategies[f.name].lookup = self.values_of(f.target, f.options["to_field"])
+
+    def values_of(self, label: str, name: str):
+        """A function from row indices of model ``label`` to the values of its field ``name``."""
+
+        def lookup(idx: np.ndarray) -> list[Any]:
+            if label not in self.targets:
+                self.targets[label] = self if label == self.model.label else ModelGenerator(self.plan, self.plan.model(label))
+            rows, back = np.unique(idx, return_inverse=True)
+            column = self.targets[label].columns(rows)[name]
+            return [column[i] for i in back.tolist()]
+
+        return lookup
 
     def chunk(self, start: int, stop: int) -> Chunk:
         rows = np.arange(start, stop, dtype=np.int64)
+        columns = self.columns(rows)
+        pks = (rows + self.model.pk_start).tolist()
+        m2m = {f.name: columns.pop(f.name) for f in self.model.m2m}
+        return Chunk(self.model, start, stop, pks, {f.name: columns[f.name] for f in self.model.fields}, m2m)
+
+    def columns(self, rows: np.ndarray) -> dict[str, list[Any]]:
+        """Every column (vars included) of the given rows, in any order the caller likes."""
         ctx = Context(rows=rows, columns={}, model=self.model)
         if self.factory is not None:
             ctx.columns["__factory__"] = self.build_with_factory(rows)
         for field in self.order:
             values = self.strategies[field.name].column(ctx)
-            self.apply_objects(field.name, values, start, stop)
+            self.apply_objects(field.name, values, rows)
             if field.when:
                 values = self.apply_when(field, values, ctx)
             if field.null:
@@ -58,15 +81,15 @@ class ModelGenerator:
                 values = [None if is_null else v for v, is_null in zip(values, nulls.tolist())]
             ctx.columns[field.name] = values
         ctx.columns.pop("__factory__", None)
-        pks = (rows + self.model.pk_start).tolist()
-        m2m = {f.name: ctx.columns.pop(f.name) for f in self.model.m2m}
-        columns = {f.name: ctx.columns[f.name] for f in self.model.fields}
-        return Chunk(self.model, start, stop, pks, columns, m2m)
+        return ctx.columns
 
-    def apply_objects(self, name: str, values: list[Any], start: int, stop: int) -> None:
-        for index, obj in enumerate(self.model.objects[start:stop], start=start):
-            if name in obj.values:
-                values[index - start] = self.resolve(obj.values[name])
+    def apply_objects(self, name: str, values: list[Any], rows: np.ndarray) -> None:
+        objects = self.model.objects
+        if not objects or rows[0] >= len(objects):
+            return
+        for position, index in enumerate(rows.tolist()):
+            if index < len(objects) and name in objects[index].values:
+                values[position] = self.resolve(objects[index].values[name])
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, RowRef):

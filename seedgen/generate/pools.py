@@ -25,13 +25,22 @@ def faker_pool(key: int, provider: str, args: Mapping[str, Any], locale: str, si
     return [method(**args) for _ in range(size)]
 
 
-def text_pool(values: list[Any], max_length: int | None, unique: bool, reserve: int) -> list[str]:
-    """Strings cut to fit ``max_length``; for unique use, distinct and with room for a suffix."""
+def text_pool(values: list[Any], max_length: int | None, unique: bool, reserve: int,
+              casefold: bool = False) -> list[str]:
+    """Strings cut to fit ``max_length``, with no space at either end; for unique use, distinct
+    (in more than case, with ``casefold``) and with room for a suffix."""
     limit = max_length - reserve if (unique and max_length) else max_length
-    texts = [str(v)[:limit] if limit else str(v) for v in values]
+    texts = [(str(v)[:limit] if limit else str(v)).strip() for v in values]
     if not unique:
         return texts
-    return [t for t in dict.fromkeys(texts) if t and not _SUFFIXED.search(t)]
+    seen: set[str] = set()
+    kept = []
+    for text in texts:
+        key = text.casefold() if casefold else text
+        if text and key not in seen and not _SUFFIXED.search(text):
+            seen.add(key)
+            kept.append(text)
+    return kept
 
 
 def with_suffix(text: str, cycle: int) -> str:
@@ -40,3 +49,19 @@ def with_suffix(text: str, cycle: int) -> str:
         return text
     local, at, domain = text.partition("@")
     return f"{local}-{cycle + 1}@{domain}" if at else f"{text}-{cycle + 1}"
+
+
+def valid_only(values: list[str], field: Any) -> list[str]:
+    """The values a Django field's validators accept (max_length included), in order."""
+    from django.core.exceptions import ValidationError
+
+    kept = []
+    for value in values:
+        if value == "" and not field.blank:
+            continue
+        try:
+            field.run_validators(value)
+        except ValidationError:
+            continue
+        kept.append(value)
+    return kept

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import math
+import random
 import string
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,8 +21,9 @@ import numpy as np
 from django.utils.text import slugify
 
 from seedgen.errors import PlanError
-from seedgen.generate import pools, rng
+from seedgen.generate import pools, regex, rng
 from seedgen.plan import FieldPlan, ModelPlan, Plan
+from seedgen.profile.schema import parse_span
 
 # Room kept at the end of a unique string for "-<cycle>".
 SUFFIX_RESERVE = 8
@@ -216,9 +220,13 @@ class TextStrategy(FieldStrategy):
         if not self.texty and not self.field.unique:
             self.pool = raw
             return
-        self.pool = pools.text_pool(raw, self.field.max_length, self.field.unique, SUFFIX_RESERVE)
+        self.pool = pools.text_pool(raw, self.field.max_length, self.field.unique, SUFFIX_RESERVE,
+                                     self.field.options.get("casefold", False))
+        if self.field.field is not None:
+            self.pool = pools.valid_only(self.pool, self.field.field)
         if not self.pool:
-            raise self.fail("the strategy gives no usable distinct values")
+            raise self.fail("no value of this strategy passes the field's length and validators; "
+                            "name a strategy for it in the profile, e.g. template: \"code-{n}\"")
 
     def column(self, ctx: Context) -> list[Any]:
         pool = self.pool
@@ -238,6 +246,47 @@ class FakerStrategy(TextStrategy):
         options = self.field.options
         size = options.get("pool", pools.DEFAULT_POOL)
         return pools.faker_pool(self.key, self.field.arg, options.get("args", {}), options["locale"], size)
+
+
+@register
+class Regex(TextStrategy):
+    """Strings matching a regular expression (a RegexValidator's, when derived)."""
+
+    name = "regex"
+
+    def pool_source(self) -> list[Any]:
+        try:
+            sample = regex.sampler(self.field.arg, self.field.options.get("flags", 0))
+        except regex.Unsupported as exc:
+            raise self.fail(f"{exc}; name a strategy for it in the profile") from None
+        rand = random.Random(self.key)
+        return [sample(rand) for _ in range(self.field.options.get("pool", pools.DEFAULT_POOL))]
+
+
+@register
+class Duration(FieldStrategy):
+    name = "duration"
+
+    def column(self, ctx: Context) -> list[Any]:
+        low, high = (int(parse_span(b).total_seconds()) for b in self.field.arg)
+        return [dt.timedelta(seconds=s) for s in rng.integers(self.key, ctx.rows, low, high).tolist()]
+
+
+@register
+class Binary(FieldStrategy):
+    """Bytes of a length in [min, max], from the row's own random bits."""
+
+    name = "binary"
+
+    def column(self, ctx: Context) -> list[Any]:
+        low, high = self.field.arg
+        lengths = rng.integers(self.key, ctx.rows, low, high, salt=1).tolist()
+        words = [rng.bits(self.key, ctx.rows, salt=2 + w).tolist() for w in range((high + 7) // 8)]
+        out = []
+        for r, length in enumerate(lengths):
+            data = b"".join(w[r].to_bytes(8, "little") for w in words)
+            out.append(data[:length])
+        return out
 
 
 class RowText(FieldStrategy):
@@ -302,51 +351,165 @@ class Slugify(RowText):
 
 @register
 class Ref(FieldStrategy):
-    """A foreign key (one pk) or a many-to-many field (a sorted list of distinct pks)."""
+    """A foreign key (one target row) or a many-to-many field (a sorted list of distinct ones).
+
+    A target row is written as its pk, as the value of the ``to_field`` the
+    key points at, or, for rows that already exist (content types, ``existing:
+    true``), as the value the plan holds for it (a natural key in a fixture).
+    """
 
     name = "ref"
+    TREE_ROOTS = 0.2  # share of a nullable self-reference's rows that start a tree
 
     def prepare(self) -> None:
-        self.target = self.plan.model(self.field.target)
-        size = self.target.count
-        if self.field.options.get("distribution") == "zipf" and size:
-            self.cdf = _zipf_cdf(size, self.field.options.get("a", 1.2))
+        existing = self.plan.existing.get(self.field.target)
+        self.values = existing.values if existing is not None else None
+        if existing is None:
+            self.target = self.plan.model(self.field.target)
+            self.size, self.start = self.target.count, self.target.pk_start
+        else:
+            self.size, self.start = len(existing.values), 0
+        # For a to_field key: target row indices -> that field's values (set by the model generator).
+        self.lookup: Callable[[np.ndarray], list[Any]] | None = None
+        if self.field.options.get("distribution") == "zipf" and self.size:
+            self.cdf = _zipf_cdf(self.size, self.field.options.get("a", 1.2))
 
-    def indices(self, rows: np.ndarray, salt: int = 0, size: int | None = None) -> np.ndarray:
-        size = self.target.count if size is None else size
-        if hasattr(self, "cdf") and salt == 0:
-            return np.minimum(np.searchsorted(self.cdf, rng.uniform(self.key, rows), side="right"), size - 1)
-        if self.field.unique and not self.field.is_m2m:
-            return _pick(self.key, rows, size, True)
-        return rng.integers(self.key, rows, 0, size - 1, salt=salt)
+    def written(self, idx: np.ndarray) -> list[Any]:
+        """What a reference to each target row holds."""
+        if self.values is not None:
+            return [self.values[i] for i in idx.tolist()]
+        if self.lookup is not None:
+            return self.lookup(idx)
+        return (idx + self.start).tolist()
+
+    def indices(self, rows: np.ndarray) -> np.ndarray:
+        """One target row per row; -1 for none."""
+        options = self.field.options
+        if "joint" in options:
+            return self.joint(rows, options["joint"])
+        if options.get("tree"):
+            return self.tree(rows)
+        if hasattr(self, "cdf"):
+            return np.minimum(np.searchsorted(self.cdf, rng.uniform(self.key, rows), side="right"), self.size - 1)
+        return _pick(self.key, rows, self.size, self.field.unique)
+
+    def joint(self, rows: np.ndarray, joint: Mapping[str, Any]) -> np.ndarray:
+        """The digit of this field in a keyed permutation of every combination of the group's targets."""
+        sizes = joint["sizes"]
+        key = rng.stream_key(self.plan.seed, self.model.label, "unique-together", *joint["group"])
+        combination = rng.Permutation(key, math.prod(sizes))(rows % math.prod(sizes))
+        for size in sizes[joint["position"] + 1:]:
+            combination //= size
+        return combination % sizes[joint["position"]]
+
+    def tree(self, rows: np.ndarray) -> np.ndarray:
+        """A self-reference: each row points at an earlier row, so no chain ever cycles."""
+        earlier = np.floor(rng.uniform(self.key, rows) * rows).astype(np.int64)
+        roots = rows == 0
+        if self.field.field.null:
+            roots |= rng.uniform(self.key, rows, salt=3) < self.TREE_ROOTS
+            return np.where(roots, -1, earlier)
+        return np.where(roots, 0, earlier)  # the first row points at itself
 
     def column(self, ctx: Context) -> list[Any]:
-        size = self.target.count
-        if not self.field.is_m2m:
-            if size == 0:
-                return [None] * len(ctx.rows)
-            return (self.indices(ctx.rows) + self.target.pk_start).tolist()
+        if self.field.is_m2m:
+            return self.many(ctx.rows)
+        if self.size == 0:
+            return [None] * len(ctx.rows)
+        idx = self.indices(ctx.rows)
+        if (idx >= 0).all():
+            return self.written(idx)
+        out: list[Any] = [None] * len(idx)
+        present = np.flatnonzero(idx >= 0)
+        for position, value in zip(present.tolist(), self.written(idx[present])):
+            out[position] = value
+        return out
+
+    def many(self, rows: np.ndarray) -> list[list[Any]]:
+        size = self.size
+        if self.field.options.get("symmetric"):
+            return self.symmetric(rows)
         low, high = self.field.options["count"]
         high = min(high, size)
-        counts = rng.integers(self.key, ctx.rows, low, high, salt=101).tolist() if high else [0] * len(ctx.rows)
+        counts = rng.integers(self.key, rows, low, high, salt=101).tolist() if high else [0] * len(rows)
         # A partial Fisher-Yates per row: draw j picks from [j, size) and swap.
         draws = [
-            (rng.uniform(self.key, ctx.rows, salt=j + 1) * (size - j)).astype(np.int64) + j
+            ((rng.uniform(self.key, rows, salt=j + 1) * (size - j)).astype(np.int64) + j).tolist()
             for j in range(high)
         ]
-        draws = [d.tolist() for d in draws]
-        start = self.target.pk_start
         out = []
         for r, k in enumerate(counts):
             swaps: dict[int, int] = {}
             picked = []
             for j in range(k):
                 d = draws[j][r]
-                picked.append(swaps.get(d, d) + start)
+                picked.append(swaps.get(d, d))
                 swaps[d] = swaps.get(j, j)
             picked.sort()
-            out.append(picked)
+            out.append(self.written(np.array(picked, dtype=np.int64)) if picked else [])
         return out
+
+    def symmetric(self, rows: np.ndarray) -> list[list[Any]]:
+        """A symmetrical self-relation: row i links to i ± d for a few keyed offsets d, so that
+        j is in i's list exactly when i is in j's, whichever rows are made."""
+        size = self.size
+        if size < 2:
+            return [[] for _ in rows]
+        reach = max(1, self.field.options["count"][1] // 2)
+        offsets = sorted({1 + rng.stream_key(self.key, "offset", j) % (size - 1) for j in range(reach)})
+        out = []
+        for i in rows.tolist():
+            linked = {(i + d) % size for d in offsets} | {(i - d) % size for d in offsets}
+            linked.discard(i)
+            out.append(self.written(np.array(sorted(linked), dtype=np.int64)))
+        return out
+
+
+@register
+class Generic(FieldStrategy):
+    """The two halves of a GenericForeignKey: a content type, and a pk of a row of that model.
+
+    Both halves draw from the same stream, so a row's pair always names a real row.
+    """
+
+    name = "generic"
+
+    def prepare(self) -> None:
+        self.targets = [self.plan.model(label) for label in self.field.arg]
+        self.key = rng.stream_key(self.plan.seed, self.model.label, "generic", self.field.options["pair"])
+        if self.field.options["role"] == "content_type":
+            types = self.plan.existing["contenttypes.contenttype"]
+            self.types = [types.value_of(tuple(t.label.split("."))) for t in self.targets]
+
+    def column(self, ctx: Context) -> list[Any]:
+        if not self.targets:
+            return [None] * len(ctx.rows)
+        which = rng.integers(self.key, ctx.rows, 0, len(self.targets) - 1)
+        if self.field.options["role"] == "content_type":
+            return [self.types[w] for w in which.tolist()]
+        sizes = np.array([t.count for t in self.targets], dtype=np.int64)
+        starts = np.array([t.pk_start for t in self.targets], dtype=np.int64)
+        pks = (np.floor(rng.uniform(self.key, ctx.rows, salt=1) * sizes[which]).astype(np.int64) + starts[which]).tolist()
+        if self.field.field.get_internal_type().endswith("IntegerField"):
+            return pks
+        return [str(pk) for pk in pks]
+
+
+@register
+class OwnContentType(FieldStrategy):
+    """django-polymorphic's ``polymorphic_ctype``: the content type of the class each row belongs to."""
+
+    name = "own_ctype"
+
+    def prepare(self) -> None:
+        types = self.plan.existing["contenttypes.contenttype"]
+        blocks = self.model.blocks or ((0, self.model.label),)
+        self.starts = np.array([first for first, _ in blocks], dtype=np.int64)
+        self.types = [types.value_of(tuple(label.split("."))) for _, label in blocks]
+
+    def column(self, ctx: Context) -> list[Any]:
+        which = np.searchsorted(self.starts, ctx.rows, side="right") - 1
+        return [self.types[w] for w in which.tolist()]
 
 
 @register

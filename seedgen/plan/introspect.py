@@ -8,52 +8,20 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from seedgen.errors import PlanError
-from seedgen.profile.schema import FieldSpec
-
 # Callable defaults that are deterministic, or stand for "now".
 _SAFE_CALLABLE_DEFAULTS = {dict: {}, list: [], str: "", int: 0, bool: False}
 _NOW_DEFAULTS = (timezone.now, dt.datetime.now)
 
-# Text fields recognised by name: the Faker provider (and arguments) that fits.
-_TEXT_BY_NAME: dict[str, tuple[str, dict[str, Any]]] = {
-    "username": ("user_name", {}),
-    "first_name": ("first_name", {}),
-    "last_name": ("last_name", {}),
-    "full_name": ("name", {}),
-    "name": ("word", {}),
-    "title": ("sentence", {"nb_words": 5}),
-    "email": ("email", {}),
-    "phone": ("phone_number", {}),
-    "phone_number": ("phone_number", {}),
-    "city": ("city", {}),
-    "country": ("country", {}),
-    "address": ("address", {}),
-    "street": ("street_address", {}),
-    "company": ("company", {}),
-    "color": ("hex_color", {}),
-    "colour": ("hex_color", {}),
-    "url": ("url", {}),
-    "website": ("url", {}),
-}
-_INT_RANGES = {
-    "SmallIntegerField": (-100, 100),
-    "PositiveSmallIntegerField": (0, 100),
-    "PositiveIntegerField": (0, 1000),
-    "PositiveBigIntegerField": (0, 1000),
-    "IntegerField": (0, 1000),
-    "BigIntegerField": (0, 1000),
-}
-
-
 def writable_fields(model: type[models.Model]) -> tuple[list[models.Field], list[models.ManyToManyField]]:
-    """The local fields and M2M fields that Django's serializers write, in their order."""
+    """The local fields and M2M fields that Django's serializers write, in their order.
+
+    An MTI child's own table only (its parent link is its pk); an M2M field with
+    an explicit through model is written as that model's rows instead.
+    """
     meta = model._meta.concrete_model._meta
-    if meta.parents:
-        raise PlanError(f"{meta.label}: multi-table inheritance is not supported yet; profile the parent model")
     local = [f for f in meta.local_fields if f.serialize or f.primary_key]
     local = [f for f in local if f.concrete and not getattr(f, "generated", False)]
-    m2m = [f for f in meta.local_many_to_many if f.serialize]
+    m2m = [f for f in meta.local_many_to_many if f.serialize and f.remote_field.through._meta.auto_created]
     return local, m2m
 
 
@@ -74,6 +42,93 @@ def unique_fields(model: type[models.Model]) -> set[str]:
     return names
 
 
+def unique_groups(model: type[models.Model]) -> list[tuple[str, ...]]:
+    """Sets of two or more fields that must be unique together (unique_together, UniqueConstraint).
+
+    A constraint's condition is ignored (every row is kept unique, which is
+    stricter); one over expressions counts the fields it names.
+    """
+    meta = model._meta
+    groups = [tuple(t) for t in meta.unique_together if len(t) > 1]
+    for constraint in meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint):
+            names = tuple(constraint.fields) or tuple(_expression_fields(constraint.expressions))
+            if len(names) > 1:
+                groups.append(names)
+    return [tuple(meta.get_field(n).name for n in g) for g in dict.fromkeys(groups)]
+
+
+def casefold_unique(model: type[models.Model]) -> set[str]:
+    """Fields unique through an expression over them alone, such as ``UniqueConstraint(Lower("name"))``:
+    their values must differ in more than case."""
+    names = set()
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and constraint.expressions:
+            fields = list(_expression_fields(constraint.expressions))
+            if len(fields) == 1:
+                names.add(model._meta.get_field(fields[0]).name)
+    return names
+
+
+def _expression_fields(expressions) -> list[str]:
+    found: list[str] = []
+    for expression in expressions:
+        if isinstance(expression, models.F):
+            found.append(expression.name)
+        elif isinstance(expression, str):
+            found.append(expression)
+        elif hasattr(expression, "get_source_expressions"):
+            found.extend(_expression_fields(expression.get_source_expressions()))
+    return list(dict.fromkeys(found))
+
+
+def generic_keys(model: type[models.Model]) -> dict[str, tuple[str, str, str]]:
+    """Field name -> (role, content type field, object id field) for each GenericForeignKey's two fields."""
+    from django.contrib.contenttypes.fields import GenericForeignKey
+
+    keys = {}
+    for gfk in model._meta.private_fields:
+        if isinstance(gfk, GenericForeignKey):
+            keys[gfk.ct_field] = ("content_type", gfk.ct_field, gfk.fk_field)
+            keys[gfk.fk_field] = ("object_id", gfk.ct_field, gfk.fk_field)
+    return keys
+
+
+def generic_targets(model: type[models.Model], ct_field: str, fk_field: str, counts) -> list[str]:
+    """The models a GenericForeignKey may point at: those with a GenericRelation to it, else every model
+    with rows whose pk the object id field can hold."""
+    from django.contrib.contenttypes.fields import GenericRelation
+
+    object_id = model._meta.get_field(fk_field)
+    related = sorted({
+        f.model._meta.label_lower for f in _generic_relations(GenericRelation)
+        if f.related_model is model and f.content_type_field_name == ct_field and f.object_id_field_name == fk_field
+    })
+    candidates = related or sorted(counts)
+    numeric = object_id.get_internal_type().endswith("IntegerField")
+    fitting = []
+    for label in candidates:
+        if not counts.get(label) or label == model._meta.label_lower:
+            continue
+        pk = _model(label)._meta.pk
+        if numeric and not isinstance(pk, (models.AutoField, models.IntegerField)):
+            continue
+        fitting.append(label)
+    return fitting
+
+
+def _model(label: str) -> type[models.Model]:
+    from django.apps import apps
+
+    return apps.get_model(label)
+
+
+def _generic_relations(kind) -> list:
+    from django.apps import apps
+
+    return [f for m in apps.get_models() for f in m._meta.private_fields if isinstance(f, kind)]
+
+
 def model_default(field: models.Field, now: dt.datetime) -> tuple[bool, Any]:
     """(has a usable default, its value); callables are only taken when deterministic."""
     if not field.has_default():
@@ -92,77 +147,3 @@ def settings_use_tz() -> bool:
     from django.conf import settings
 
     return bool(settings.USE_TZ)
-
-
-def derive(field: models.Field, model: type[models.Model], unique: bool, now: dt.datetime) -> FieldSpec:
-    """The strategy for a field the profile does not name."""
-    name, kind = field.name, field.get_internal_type()
-
-    def spec(strategy: str, arg: Any = None, **options: Any) -> FieldSpec:
-        return FieldSpec(name=name, strategy=strategy, arg=arg, options=options, unique=unique)
-
-    if field.is_relation:
-        target = field.related_model._meta.label
-        if field.many_to_many:
-            low = 0 if field.blank else 1
-            return spec("ref", target, count=[low, 3])
-        if field.null:
-            return spec("constant", None)
-        return spec("ref", target)
-    if field.choices and not unique:
-        return spec("choice", [value for value, _ in field.flatchoices])
-    if field.name == "password" and hasattr(model, "set_password"):
-        # An unusable password: a bare profile must not create log-in-able accounts.
-        return spec("constant", "!seedgen-unusable")
-    has_default, default = model_default(field, now)
-    if has_default and not unique and not getattr(field, "auto_now", False):
-        return spec("constant", default)
-    if field.null and not unique:
-        return spec("constant", None)
-    if kind in ("DateTimeField", "DateField"):
-        return spec(kind.replace("Field", "").lower(), ["-1y", "now"])
-    if kind == "TimeField":
-        return spec("datetime", ["-1d", "now"])
-    if kind == "BooleanField":
-        return spec("choice", [True, False])
-    if kind in _INT_RANGES:
-        low, high = _INT_RANGES[kind]
-        if unique:
-            high = max(high, low + 1_000_000_000)
-        return spec("int", [low, high])
-    if kind == "FloatField":
-        return spec("float", [0, 1000])
-    if kind == "DecimalField":
-        whole = min(field.max_digits - field.decimal_places, 6)
-        return spec("decimal", [0, 10**whole - 1])
-    if kind == "UUIDField":
-        return spec("uuid")
-    if kind == "JSONField":
-        return spec("constant", {})
-    if kind == "SlugField":
-        source = next((f.name for f in model._meta.local_fields if f.name in ("name", "title")), None)
-        return spec("slugify", source) if source else spec("faker", "slug")
-    if kind in ("CharField", "TextField", "EmailField", "URLField", "GenericIPAddressField"):
-        provider, options = _text_provider(field, kind)
-        return spec("faker", provider, **options)
-    raise PlanError(
-        f"{model._meta.label}.{name}: cannot derive values for a {kind}; name a strategy for it in the profile"
-    )
-
-
-def _text_provider(field: models.Field, kind: str) -> tuple[str, dict[str, Any]]:
-    if kind == "EmailField":
-        return "email", {}
-    if kind == "URLField":
-        return "url", {}
-    if kind == "GenericIPAddressField":
-        return ("ipv6" if field.protocol.lower() == "ipv6" else "ipv4"), {}
-    if field.name in _TEXT_BY_NAME:
-        provider, args = _TEXT_BY_NAME[field.name]
-        return provider, {"args": args}
-    if kind == "TextField":
-        return "paragraph", {"args": {"nb_sentences": 4}}
-    size = field.max_length or 200
-    if size < 5:
-        return "lexify", {"args": {"text": "?" * size}}
-    return "text", {"args": {"max_nb_chars": min(size, 200)}}

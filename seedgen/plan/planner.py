@@ -9,9 +9,10 @@ models) before any value is made.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import string
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from django.apps import apps
@@ -19,122 +20,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from seedgen.errors import PlanError, ProfileError
-from seedgen.plan import introspect
+from seedgen.plan import closure, introspect
+from seedgen.plan.derive import Derivation, derive
 from seedgen.plan.graph import dependency_order
+from seedgen.plan.model import ExistingRows, FieldPlan, ModelPlan, Password, Plan, RowRef, short
 from seedgen.plan.providers import faker_for
 from seedgen.profile.schema import FieldSpec, ModelSpec, ObjectSpec, Profile, parse_moment, suggest
 
 ROW_PLACEHOLDERS = ("n", "i", "pk")
-
-
-@dataclass(frozen=True)
-class RowRef:
-    """A reference to row ``index`` of model ``label``, made a pk once pk ranges are known."""
-
-    label: str
-    index: int
-
-
-@dataclass(frozen=True)
-class Password:
-    """A plain-text password of a named object; hashed once, at generation."""
-
-    plain: str
-
-
-@dataclass(frozen=True)
-class FieldPlan:
-    """One written field: the Django field, its strategy and what that strategy needs."""
-
-    name: str
-    field: models.Field | None  # None for a helper column (vars)
-    strategy: str
-    arg: Any
-    options: Mapping[str, Any] = field(default_factory=dict)
-    null: float = 0.0
-    when: Mapping[str, tuple[Any, ...]] | None = None
-    unique: bool = False
-    depends_on: tuple[str, ...] = ()
-    target: str | None = None
-    fallback: Any = None
-    line: int | None = None
-
-    @property
-    def kind(self) -> str:
-        return self.field.get_internal_type() if self.field is not None else "var"
-
-    @property
-    def is_m2m(self) -> bool:
-        return self.field is not None and self.field.many_to_many
-
-    @property
-    def max_length(self) -> int | None:
-        return getattr(self.field, "max_length", None) if self.kind != "JSONField" else None
-
-    def describe(self) -> str:
-        text = self.strategy if self.arg is None else f"{self.strategy} {_short(self.arg)}"
-        extras = [f"{k}={_short(v)}" for k, v in self.options.items()]
-        if self.unique:
-            extras.append("unique")
-        if self.null:
-            extras.append(f"null={self.null:g}")
-        if self.when:
-            extras.append("when " + ", ".join(f"{k} in {list(v)}" for k, v in self.when.items()))
-        return text + (f" ({', '.join(extras)})" if extras else "")
-
-
-@dataclass(frozen=True)
-class ModelPlan:
-    label: str
-    model: type[models.Model]
-    count: int
-    pk_start: int
-    pk_name: str
-    auto_pk: bool
-    fields: tuple[FieldPlan, ...]
-    m2m: tuple[FieldPlan, ...]
-    objects: tuple[ObjectSpec, ...] = ()
-    order: tuple[str, ...] = ()
-    factory: str | None = None
-    vars: tuple[FieldPlan, ...] = ()
-
-    @property
-    def pk_stop(self) -> int:
-        return self.pk_start + self.count
-
-    def field(self, name: str) -> FieldPlan:
-        for plan in self.fields + self.m2m + self.vars:
-            if plan.name == name:
-                return plan
-        raise KeyError(name)
-
-
-@dataclass(frozen=True)
-class Plan:
-    profile: Profile
-    seed: int
-    now: dt.datetime
-    use_tz: bool
-    models: tuple[ModelPlan, ...]
-
-    def model(self, label: str) -> ModelPlan:
-        for plan in self.models:
-            if plan.label == label.lower():
-                return plan
-        raise KeyError(label)
-
-    def pk_of(self, ref: RowRef) -> int:
-        return self.model(ref.label).pk_start + ref.index
-
-    def starting_at(self, pk_starts: Mapping[str, int]) -> Plan:
-        """The same plan with each model's first pk from ``pk_starts`` (label → pk), else 1."""
-        starts = {label.lower(): start for label, start in pk_starts.items()}
-        return replace(self, models=tuple(replace(m, pk_start=starts.get(m.label, 1)) for m in self.models))
-
-
-def _short(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else value
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def build_plan(
@@ -144,35 +37,61 @@ def build_plan(
     counts: Mapping[str, int] | None = None,
     scale: float = 1.0,
     pk_starts: Mapping[str, int] | None = None,
+    existing_pks: Callable[[type[models.Model]], list[Any]] | None = None,
 ) -> Plan:
-    """Check ``profile`` against the installed models and fix everything about the run."""
+    """Check ``profile`` against the installed models and fix everything about the run.
+
+    ``existing_pks`` reads the pks a model already has, for ``ref: {existing: true}``.
+    """
     from django.conf import settings
 
-    builder = _Builder(profile, settings.USE_TZ)
-    models_by_label = {spec.label: builder.model_class(spec) for spec in profile.models}
-    labels = {spec.label: models_by_label[spec.label]._meta.label_lower for spec in profile.models}
-    final_counts = builder.counts(counts or {}, scale, models_by_label)
+    builder = _Builder(profile, settings.USE_TZ, existing_pks)
+    classes = {spec.label: builder.model_class(spec) for spec in profile.models}
+    own = builder.counts(counts or {}, scale, classes)
+    specs = {classes[spec.label]._meta.label_lower: spec for spec in profile.models}
+    notices = [f"{specs[label].label}: the rows Django makes after migrate are used, none are generated"
+               for label in specs if label in closure.DJANGO_MADE]
+    listed = {label: closure.Needed(classes[spec.label], own[label]) for label, spec in specs.items()
+              if label not in closure.DJANGO_MADE}
+    named = {label: frozenset(f.name for f in spec.fields if f.strategy == "ref" and not f.options.get("existing"))
+             for label, spec in specs.items()}
+    needed, added = closure.close(listed, named)
+    notices += added
+    builder.layout(needed, specs)
+    notices += builder.cap_unique_links(specs)
     plans = {}
-    for spec in profile.models:
-        model = models_by_label[spec.label]
-        plans[labels[spec.label]] = builder.model_plan(spec, model, final_counts, labels)
-    hard = {label: {f.target for f in p.fields if f.target and not f.field.null} for label, p in plans.items()}
+    for label, need in needed.items():
+        spec = specs.get(label) or ModelSpec(label=need.model._meta.label, count=need.count, bare=True)
+        plans[label] = builder.model_plan(spec, need.model)
+    hard = {label: {f.target for f in p.fields if f.target and not f.field.null} | ({p.parent} if p.parent else set())
+            for label, p in plans.items()}
     soft = {
         label: {f.target for f in p.fields + p.m2m if f.target and (f.field.null or f.is_m2m)}
         for label, p in plans.items()
     }
     order = dependency_order(list(plans), hard, soft)
     plan = Plan(profile=profile, seed=profile.seed if seed is None else seed, now=profile.now,
-                use_tz=settings.USE_TZ, models=tuple(plans[label] for label in order))
+                use_tz=settings.USE_TZ, models=tuple(plans[label] for label in order),
+                existing=builder.existing, notices=tuple(notices))
     return plan.starting_at(pk_starts or {})
 
 
 class _Builder:
-    def __init__(self, profile: Profile, use_tz: bool) -> None:
+    def __init__(self, profile: Profile, use_tz: bool,
+                 existing_pks: Callable[[type[models.Model]], list[Any]] | None = None) -> None:
         self.profile = profile
         self.use_tz = use_tz
+        self.existing_pks = existing_pks
         self.counts_by_label: dict[str, int] = {}
+        self.own: dict[str, int] = {}
         self.objects_by_label: dict[str, tuple[ObjectSpec, ...]] = {}
+        self.children: dict[str, list[str]] = {}
+        self.parents: dict[str, str] = {}
+        self.existing: dict[str, ExistingRows] = {}
+        self.derivation = Derivation(now=profile.now, use_tz=use_tz, has_rows=self.has_rows)
+
+    def has_rows(self, label: str) -> bool:
+        return label in self.counts_by_label
 
     def error(self, message: str, line: int | None, key: str) -> ProfileError:
         return ProfileError(message, file=self.profile.file, line=line, key=key)
@@ -206,47 +125,109 @@ class _Builder:
             if value < len(spec.objects):
                 raise PlanError(f"--count {label}={value}: the profile names {len(spec.objects)} objects; count includes them")
             result[key] = value
-        self.counts_by_label = result
         self.objects_by_label = {label: spec.objects for label, spec in by_lower.items()}
         return result
 
-    def model_plan(self, spec: ModelSpec, model: type[models.Model], counts: Mapping[str, int],
-                   labels: Mapping[str, str]) -> ModelPlan:
+    def layout(self, needed: Mapping[str, closure.Needed], specs: Mapping[str, ModelSpec]) -> None:
+        """Counts including MTI children's rows, and where each child's block of its parent's rows begins."""
+        self.own = {label: n.count for label, n in needed.items()}
+        for label, n in needed.items():
+            parents = [p for p, link in n.model._meta.parents.items() if link is not None]
+            if len(parents) > 1:
+                spec = specs.get(label)
+                raise self.error("has more than one multi-table parent (not supported)",
+                                 spec.line if spec else None, n.model._meta.label)
+            if parents:
+                parent = closure.label_of(parents[0])
+                self.parents[label] = parent
+                self.children.setdefault(parent, []).append(label)
+        self.recount()
+
+    def recount(self) -> None:
+        totals: dict[str, int] = {}
+
+        def total(label: str) -> int:
+            if label not in totals:
+                totals[label] = self.own[label] + sum(total(c) for c in self.children.get(label, ()))
+            return totals[label]
+
+        self.counts_by_label = {label: total(label) for label in self.own}
+
+    def cap_unique_links(self, specs: Mapping[str, ModelSpec]) -> list[str]:
+        """A bare count of a model with a one-to-one or unique FK is cut to the rows its target has."""
+        notices = []
+        for label, spec in specs.items():
+            if label not in self.own or not spec.bare:
+                continue
+            model = apps.get_model(label)
+            for f in model._meta.local_fields:
+                target = closure.label_of(f.related_model) if f.is_relation else None
+                if (not closure.is_unique_link(f) or getattr(f.remote_field, "parent_link", False)
+                        or target not in self.counts_by_label or target == label):
+                    continue
+                room = self.counts_by_label[target] - (self.counts_by_label[label] - self.own[label])
+                if self.own[label] > room:
+                    notices.append(f"{model._meta.label}: {room} rows, not {self.own[label]}: "
+                                   f"{f.name} is unique and {f.related_model._meta.label} has {room} rows")
+                    self.own[label] = max(room, 0)
+                    self.recount()
+        return notices
+
+    def model_plan(self, spec: ModelSpec, model: type[models.Model]) -> ModelPlan:
         label = model._meta.label_lower
-        try:
-            local, m2m = introspect.writable_fields(model)
-        except PlanError as exc:
-            raise self.error(str(exc).split(": ", 1)[1], spec.line, spec.label) from None
+        local, m2m = introspect.writable_fields(model)
         by_name = {f.name: f for f in local + m2m}
         for alias in (f.attname for f in local):
             by_name.setdefault(alias, by_name.get(alias.removesuffix("_id")))
+        pk = model._meta.pk
+        parent = self.parents.get(label)
+        range_pk = introspect.is_auto_pk(pk) or parent is not None
         named = {}
         for fspec in spec.fields:
             target = by_name.get(fspec.name)
-            if target is None or target.primary_key and introspect.is_auto_pk(target):
-                writable = [f.name for f in local + m2m if not introspect.is_auto_pk(f)]
+            if target is None or target.primary_key and range_pk:
+                writable = [f.name for f in local + m2m if not (f.primary_key and range_pk)]
                 raise self.error(f"unknown field{suggest(fspec.name, writable)}", fspec.line,
                                  f"{spec.label}.fields.{fspec.name}")
             named[target.name] = fspec
-        count = counts[label]
+        count = self.counts_by_label[label]
         if spec.factory:
             self.check_factory(spec)
         unique = introspect.unique_fields(model)
+        groups = introspect.unique_groups(model)
+        unique |= _unique_member_for_groups(groups, local, unique, named)
+        casefold = introspect.casefold_unique(model)
+        unique |= casefold
+        generic = introspect.generic_keys(model)
         plans = []
-        pk = model._meta.pk
         for f in local + m2m:
-            if f.primary_key and introspect.is_auto_pk(f):
+            if f.primary_key and range_pk:
                 continue
             fspec = named.get(f.name)
             if fspec is None and spec.factory and not f.is_relation:
                 fspec = FieldSpec(name=f.name, strategy="factory", arg=spec.factory)
+            if fspec is None and f.name in generic:
+                plans.append(self.generic_plan(model, f, generic[f.name]))
+                continue
+            if fspec is None and f.name == "polymorphic_ctype" and getattr(model, "polymorphic_model_marker", False):
+                plans.append(FieldPlan(name=f.name, field=f, strategy="own_ctype", arg=None,
+                                       target="contenttypes.contenttype"))
+                self.use_django_rows("contenttypes.contenttype")
+                continue
             if fspec is None:
-                fspec = introspect.derive(f, model, f.name in unique, self.profile.now)
-            plans.append(self.field_plan(spec, f, fspec, f.name in unique, count, model))
-        if not introspect.is_auto_pk(pk) and any(p.name == pk.name for p in plans):
+                try:
+                    fspec = derive(f, model, f.name in unique, self.derivation)
+                except PlanError as exc:
+                    raise self.error(str(exc).split(": ", 1)[1], spec.line, f"{spec.label}.fields.{f.name}") from None
+            made = self.field_plan(spec, f, fspec, f.name in unique, count, model)
+            if f.name in casefold:
+                made = replace(made, options={**made.options, "casefold": True})
+            plans.append(made)
+        if not range_pk and any(p.name == pk.name for p in plans):
             pk_plan = next(p for p in plans if p.name == pk.name)
             if not pk_plan.unique:
                 plans[plans.index(pk_plan)] = replace(pk_plan, unique=True)
+        plans = self.joint_groups(spec, plans, groups, count)
         helpers = tuple(self.var_plan(spec, v, by_name) for v in spec.vars)
         self.check_dependencies(spec, plans + list(helpers))
         fields = tuple(p for p in plans if not p.is_m2m)
@@ -254,10 +235,81 @@ class _Builder:
         objects = tuple(self.resolve_object(spec, model, obj, by_name) for obj in spec.objects)
         return ModelPlan(
             label=label, model=model, count=count, pk_start=1, pk_name=pk.name,
-            auto_pk=introspect.is_auto_pk(pk), fields=fields, m2m=m2m_plans, objects=objects,
+            auto_pk=range_pk, fields=fields, m2m=m2m_plans, objects=objects,
             order=tuple(_generation_order(plans + list(helpers), spec, self)), factory=spec.factory,
-            vars=helpers,
+            vars=helpers, parent=parent, offset=self.offset_of(label), blocks=self.blocks_of(label),
         )
+
+    def offset_of(self, label: str) -> int:
+        parent = self.parents.get(label)
+        if parent is None:
+            return 0
+        offset = self.own[parent]
+        for sibling in self.children[parent]:
+            if sibling == label:
+                return offset
+            offset += self.counts_by_label[sibling]
+        raise AssertionError(label)
+
+    def blocks_of(self, label: str) -> tuple[tuple[int, str], ...]:
+        """(first row, concrete label) of each class's rows in this table: own rows, then each child's."""
+        blocks = [(0, label)] if self.own[label] else []
+        start = self.own[label]
+        for child in self.children.get(label, ()):
+            blocks += [(start + first, name) for first, name in self.blocks_of(child)]
+            start += self.counts_by_label[child]
+        return tuple(blocks)
+
+    def use_django_rows(self, label: str) -> ExistingRows:
+        if label not in self.existing:
+            keys = closure.django_rows().get(label, ())
+            self.existing[label] = ExistingRows(label, tuple(list(k) for k in keys), keys)
+        return self.existing[label]
+
+    def use_existing_rows(self, model: type[models.Model], fail) -> ExistingRows:
+        label = model._meta.label_lower
+        if label not in self.existing:
+            if self.existing_pks is None:
+                raise fail(f"existing rows of {model._meta.label} need a database to read them from")
+            self.existing[label] = ExistingRows(label, tuple(self.existing_pks(model)))
+        return self.existing[label]
+
+    def generic_plan(self, model: type[models.Model], f: models.Field, key: tuple[str, str, str]) -> FieldPlan:
+        """The content type or the object id of a GenericForeignKey: both pick the same target row."""
+        role, ct_field, fk_field = key
+        targets = introspect.generic_targets(model, ct_field, fk_field, self.counts_by_label)
+        self.use_django_rows("contenttypes.contenttype")
+        if not targets and not f.null:
+            raise self.error("a generic foreign key needs another model with rows to point at; add one to the profile",
+                             None, f"{model._meta.label}.{f.name}")
+        return FieldPlan(name=f.name, field=f, strategy="generic", arg=tuple(targets),
+                         options={"role": role, "pair": f"{ct_field}/{fk_field}"},
+                         target="contenttypes.contenttype" if role == "content_type" else None)
+
+    def joint_groups(self, spec: ModelSpec, plans: list[FieldPlan], groups, count: int) -> list[FieldPlan]:
+        """Unique groups made only of references: one keyed permutation over their pairs (triples …)."""
+        by_name = {p.name: p for p in plans}
+        for group in groups:
+            members = [by_name.get(name) for name in group]
+            if any(m is None or m.unique for m in members):
+                continue
+            if not all(m.strategy == "ref" and not m.is_m2m and "joint" not in m.options for m in members):
+                continue
+            sizes = [self.target_size(m) for m in members]
+            capacity = math.prod(sizes)
+            if count > capacity:
+                names = ", ".join(group)
+                raise self.error(f"({names}) must be unique together but only {capacity} combinations exist "
+                                 f"for {count} rows; lower the count or add target rows", spec.line, spec.label)
+            for position, m in enumerate(members):
+                options = {**m.options, "joint": {"group": list(group), "sizes": sizes, "position": position}}
+                by_name[m.name] = replace(m, options=options)
+        return [by_name[p.name] for p in plans]
+
+    def target_size(self, plan: FieldPlan) -> int:
+        if plan.target in self.existing:
+            return len(self.existing[plan.target].values)
+        return self.counts_by_label.get(plan.target, 0)
 
     def var_plan(self, spec: ModelSpec, fspec: FieldSpec, by_name: Mapping[str, Any]) -> FieldPlan:
         key = f"{spec.label}.vars.{fspec.name}"
@@ -292,33 +344,39 @@ class _Builder:
             return FieldPlan(name=f.name, field=f, strategy=strategy, arg=arg, unique=unique)
         has_default, default = introspect.model_default(f, self.profile.now)
         if strategy == "default":
-            if f.is_relation:
-                derived = introspect.derive(f, model, unique, self.profile.now)
-                strategy, arg, options = derived.strategy, derived.arg, dict(derived.options)
-            elif has_default:
+            if has_default and not f.is_relation:
                 strategy, arg = "constant", default
-            elif f.null:
+            elif f.null and not f.is_relation:
                 strategy, arg = "constant", None
             else:
-                derived = introspect.derive(f, model, unique, self.profile.now)
+                derived = derive(f, model, unique, self.derivation)
                 strategy, arg, options = derived.strategy, derived.arg, dict(derived.options)
         target = None
         if f.is_relation:
-            target = f.related_model._meta.label_lower
-            if strategy == "ref" and arg.lower() != target and apps.get_model(arg)._meta.label_lower != target:
+            target = closure.label_of(f.related_model)
+            if strategy == "ref" and arg.lower() != target and closure.label_of(apps.get_model(arg)) != target:
                 raise fail(f"ref {arg} does not match the field, which points to {f.related_model._meta.label}")
             if strategy not in ("ref", "constant"):
                 raise fail(f"{strategy} cannot fill a relation; use ref: {f.related_model._meta.label}")
             if strategy == "constant" and arg not in (None, []):
                 raise fail("a relation takes ref: <model>, or null")
-            if strategy == "ref" and fspec.line is None and target not in self.counts_by_label and f.many_to_many and f.blank:
-                # An unnamed, optional M2M to a model outside the profile stays empty.
-                strategy, arg, options = "constant", [], {}
             if f.many_to_many and strategy == "ref":
                 options.setdefault("count", [0 if f.blank else 1, 3])
+                if f.remote_field.symmetrical and target == closure.label_of(model):
+                    options["symmetric"] = True
             if not f.many_to_many and "count" in options:
                 raise fail("count is for many-to-many fields; a foreign key takes one row")
             if strategy == "ref":
+                if options.get("existing"):
+                    self.use_existing_rows(f.related_model, fail)
+                elif target in closure.DJANGO_MADE:
+                    self.use_django_rows(target)
+                to_field = f.target_field if not f.many_to_many else None
+                if to_field is not None and not to_field.primary_key:
+                    if target in self.existing:
+                        raise fail(f"refers to {f.related_model._meta.label}.{to_field.name}, not its pk; "
+                                   "existing rows are referred to by pk only")
+                    options["to_field"] = to_field.name
                 self.check_ref(f, target, count, unique, options, fail)
         elif strategy == "ref":
             raise fail(f"ref is for relations, and {f.name} is a {f.get_internal_type()}")
@@ -352,21 +410,24 @@ class _Builder:
         )
 
     def check_ref(self, f: models.Field, target: str, count: int, unique: bool, options: Mapping, fail) -> None:
-        target_count = self.counts_by_label.get(target)
         target_model = f.related_model
+        if target in self.existing:
+            target_count = len(self.existing[target].values)
+        else:
+            target_count = self.counts_by_label.get(target)
         if target_count is None:
             raise fail(f"references {target_model._meta.label}, which the profile does not list; add it to models")
-        if not introspect.is_auto_pk(target_model._meta.pk):
-            raise fail(f"references {target_model._meta.label}, whose primary key is not an AutoField (not supported yet)")
         low = options.get("count", [1, 1])[0] if f.many_to_many else 1
-        if target_count == 0 and count > 0 and low > 0 and not f.null:
+        self_tree = options.get("tree") and target == closure.label_of(f.model)
+        if target_count == 0 and count > 0 and low > 0 and not f.null and not self_tree:
             raise fail(f"references {target_model._meta.label}, which has 0 rows; give it a count or make the field nullable")
         if f.many_to_many and options["count"][1] > target_count:
             options["count"] = [min(options["count"][0], target_count), target_count]
             if options["count"][0] > target_count:
                 raise fail(f"needs at least {options['count'][0]} {target_model._meta.label} rows, the profile has {target_count}")
-        if unique and not f.many_to_many and count > target_count:
-            raise fail(f"is unique but has {count} rows for {target_count} {target_model._meta.label} rows")
+        if (unique or f.one_to_one) and not f.many_to_many and count > target_count:
+            raise fail(f"is unique but has {count} rows for {target_count} {target_model._meta.label} rows; "
+                       f"lower its count or raise {target_model._meta.label}'s")
 
     def check_factory(self, spec: ModelSpec) -> None:
         from django.utils.module_loading import import_string
@@ -411,7 +472,7 @@ class _Builder:
             values = [arg]
         for value in values:
             if len(str(value)) > limit:
-                raise fail(f"value {_short(value)!r} is longer than max_length {limit}")
+                raise fail(f"value {short(value)!r} is longer than max_length {limit}")
 
     def check_dependencies(self, spec: ModelSpec, plans: list[FieldPlan]) -> None:
         names = {p.name for p in plans}
@@ -490,3 +551,26 @@ def _generation_order(plans: list[FieldPlan], spec: ModelSpec, builder: _Builder
             order.append(name)
             del pending[name]
     return order
+
+
+def _unique_member_for_groups(groups, local, unique: set[str], named) -> set[str]:
+    """For each unique group with no unique member and not only references, one member to make distinct.
+
+    A text or number field made unique on its own keeps the whole group unique
+    at the cost of a suffix, which a product of small choices could not.
+    """
+    kinds = {"CharField", "TextField", "SlugField", "EmailField", "URLField", "IntegerField", "BigIntegerField",
+             "PositiveIntegerField", "PositiveBigIntegerField", "DateTimeField", "UUIDField"}
+    by_name = {f.name: f for f in local}
+    chosen: set[str] = set()
+    for group in groups:
+        if any(name in unique or name in chosen for name in group):
+            continue
+        fields = [by_name[name] for name in group if name in by_name]
+        if all(f.is_relation for f in fields):
+            continue  # the permutation over pairs (see joint_groups)
+        candidate = next((f for f in fields if not f.is_relation and not f.choices and f.get_internal_type() in kinds
+                          and (f.name not in named or named[f.name].strategy not in ("constant", "choice"))), None)
+        if candidate is not None:
+            chosen.add(candidate.name)
+    return chosen

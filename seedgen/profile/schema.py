@@ -33,9 +33,12 @@ STRATEGIES: dict[str, tuple[str, ...]] = {
     "constant": (),
     "template": (),
     "slugify": (),
-    "ref": ("count", "distribution", "a"),
+    "ref": ("count", "distribution", "a", "tree", "existing"),
     "password": (),
     "uuid": (),
+    "duration": (),
+    "binary": (),
+    "regex": ("flags",),
     "default": (),
 }
 DISTRIBUTIONS = ("uniform", "zipf")
@@ -78,6 +81,7 @@ class ModelSpec:
     line: int | None = None
     # Helper columns that templates and conditions may use; never written.
     vars: tuple[FieldSpec, ...] = ()
+    bare: bool = False  # given as a bare count (``app.Model: 10``): a default the planner may lower
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,19 @@ def parse_moment(value: Any, now: dt.datetime) -> dt.datetime:
     raise ValueError(f"{value!r} is not a date: use 'now', '-1y', '+30d', '-12h' or an ISO date")
 
 
+def parse_span(value: Any) -> dt.timedelta:
+    """A length of time such as ``90s``, ``15min``, ``2h``, ``30d``; ValueError otherwise."""
+    seconds = _span(value)
+    if seconds is None:
+        raise ValueError(f"{value!r} is not a span: use e.g. '90s', '15min', '2h', '30d', '1w', '1y'")
+    return dt.timedelta(seconds=seconds)
+
+
+def _span(value: Any) -> int | None:
+    match = _RELATIVE.match(value.strip()) if isinstance(value, str) else None
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)] if match else None
+
+
 def build_profile(data: Any, file: str) -> Profile:
     r = _Reader(file)
     if data is None:
@@ -188,7 +205,7 @@ def _model(r: _Reader, label: Any, value: Any, parent: Mapping) -> ModelSpec:
     if "." not in label:
         raise ProfileError("a model is named app_label.ModelName", file=r.file, line=line, key=label)
     if not isinstance(value, dict):
-        return ModelSpec(label=label, count=r.count(value, parent, label, label), line=line)
+        return ModelSpec(label=label, count=r.count(value, parent, label, label), line=line, bare=True)
     r.known_keys(value, MODEL_KEYS, label)
     count = r.count(value["count"], value, f"{label}.count", "count") if "count" in value else None
     factory = value.get("factory")
@@ -247,6 +264,14 @@ def _field(r: _Reader, key: str, name: str, spec: Any, parent: Mapping) -> Field
                 hint = suggest(other, allowed + MODIFIERS) or f" ({strategy} takes {', '.join(allowed + MODIFIERS)})"
                 raise ProfileError(f"unknown option {other!r}{hint}", file=r.file, line=line, key=key)
     options = {k: spec_map[k] for k in others}
+    if strategy == "ref" and isinstance(arg, dict):
+        # ref: {model: auth.User, existing: true} says the same as ref: auth.User with options.
+        unknown = [k for k in arg if k != "model" and k not in STRATEGIES["ref"]]
+        if "model" not in arg or unknown:
+            raise ProfileError("ref takes a model label, or a mapping with model: and "
+                               f"{', '.join(STRATEGIES['ref'])}", file=r.file, line=line, key=key)
+        options.update({k: arg[k] for k in arg if k != "model"})
+        arg = arg["model"]
     null = spec_map.get("null", 0.0) if isinstance(spec, dict) else 0.0
     if isinstance(null, bool) or not isinstance(null, (int, float)) or not 0 <= null <= 1:
         raise ProfileError(f"null is a probability between 0 and 1, got {null!r}", file=r.file, line=line, key=key)
@@ -313,6 +338,21 @@ def _check_arg(strategy: str, arg: Any, options: Mapping[str, Any], file: str, l
         count = options.get("count")
         if count is not None and not (_pair(count) and all(isinstance(v, int) and not isinstance(v, bool) for v in count) and 0 <= count[0] <= count[1]):
             raise fail("ref count is [min, max] with 0 <= min <= max")
+    if strategy == "duration":
+        if not _pair(arg) or not all(_span(b) is not None for b in arg) or _span(arg[0]) > _span(arg[1]):
+            raise fail("duration takes a range [shortest, longest] of spans such as ['1min', '30d']")
+    if strategy == "binary" and not (_pair(arg) and all(isinstance(b, int) and not isinstance(b, bool) and b >= 0 for b in arg)
+                                     and arg[0] <= arg[1]):
+        raise fail("binary takes a range [min, max] of lengths in bytes")
+    if strategy == "regex":
+        try:
+            re.compile(arg)
+        except (re.error, TypeError) as exc:
+            raise fail(f"regex takes a regular expression: {exc}") from None
+    if strategy == "ref":
+        for flag in ("tree", "existing"):
+            if not isinstance(options.get(flag, False), bool):
+                raise fail(f"ref {flag} is true or false")
     if strategy == "password" and not isinstance(arg, str):
         raise fail("password takes the plain-text password to hash")
     distribution = options.get("distribution", "uniform")

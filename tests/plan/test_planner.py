@@ -69,8 +69,11 @@ def test_a_ref_to_a_model_with_no_rows_is_an_error_when_not_nullable():
     assert "references auth.User, which has 0 rows" in error_of(text)
 
 
-def test_a_ref_to_a_model_outside_the_profile_is_an_error():
-    assert "add it to models" in error_of("models:\n  blog.Category: 1\n  blog.Post: 5\n")
+def test_a_model_the_profile_needs_but_does_not_list_is_added_with_a_notice():
+    plan = plan_of("models:\n  blog.Category: 1\n  blog.Post: 25\n")
+    assert plan.model("auth.User").count == 10  # a small number: Post.author is not unique
+    assert plan.notices == ("added auth.User (10 rows): blog.Post.author needs rows",)
+    assert [m.label for m in plan.models].index("auth.user") < [m.label for m in plan.models].index("blog.post")
 
 
 def test_a_unique_field_with_too_few_values_is_an_error():

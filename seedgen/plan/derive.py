@@ -1,0 +1,282 @@
+"""The strategy of a field the profile does not name, read off the model field.
+
+One table maps each Django field type to how it is filled; name hints
+(``email``, ``title``), ``choices``, defaults, validators and ``null``/``blank``
+then adjust it. A new field type is one row in ``_BY_TYPE``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core import validators as v
+from django.db import models
+
+from seedgen.errors import PlanError
+from seedgen.plan.introspect import model_default
+from seedgen.profile.schema import FieldSpec
+
+# The values each integer type can hold in every database Django supports.
+INT_LIMITS = {
+    "SmallIntegerField": (-32768, 32767),
+    "PositiveSmallIntegerField": (0, 32767),
+    "IntegerField": (-2147483648, 2147483647),
+    "PositiveIntegerField": (0, 2147483647),
+    "BigIntegerField": (-(2**63), 2**63 - 1),
+    "PositiveBigIntegerField": (0, 2**63 - 1),
+    "SmallAutoField": (1, 32767),
+    "AutoField": (1, 2147483647),
+    "BigAutoField": (1, 2**63 - 1),
+}
+# Where a plain integer lands when nothing says otherwise: small, like counts.
+PLAUSIBLE_INT = (0, 1000)
+
+# Text fields recognised by name: the Faker provider (and arguments) that fits.
+TEXT_BY_NAME: dict[str, tuple[str, dict[str, Any]]] = {
+    "username": ("user_name", {}),
+    "first_name": ("first_name", {}),
+    "last_name": ("last_name", {}),
+    "full_name": ("name", {}),
+    "name": ("word", {}),
+    "title": ("sentence", {"nb_words": 5}),
+    "email": ("email", {}),
+    "phone": ("phone_number", {}),
+    "phone_number": ("phone_number", {}),
+    "city": ("city", {}),
+    "country": ("country", {}),
+    "address": ("address", {}),
+    "street": ("street_address", {}),
+    "company": ("company", {}),
+    "color": ("hex_color", {}),
+    "colour": ("hex_color", {}),
+    "url": ("url", {}),
+    "website": ("url", {}),
+    "domain": ("domain_name", {}),
+    "ip": ("ipv4", {}),
+    "ip_address": ("ipv4", {}),
+    "slug": ("slug", {}),
+    "code": ("bothify", {"text": "??##??##"}),
+}
+# Validators that say what kind of text a field holds.
+_TEXT_BY_VALIDATOR: tuple[tuple[type, str], ...] = (
+    (v.URLValidator, "url"),
+    (v.EmailValidator, "email"),
+    (v.DomainNameValidator, "domain_name"),
+)
+# A few small, non-empty JSON documents for a JSONField that may not be blank.
+JSON_SAMPLES = [
+    {"enabled": True, "level": 1},
+    {"enabled": False, "level": 2},
+    {"tags": ["new", "featured"]},
+    {"color": "blue", "size": "M"},
+    {"source": "import", "version": 3},
+    {"notes": "checked", "score": 7},
+]
+FILE_EXTENSIONS = {"ImageField": "png", "FileField": "pdf"}
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """What ``derive`` knows about the run: "now", and which models have rows."""
+
+    now: dt.datetime
+    use_tz: bool
+    has_rows: Callable[[str], bool]  # label_lower -> the plan makes rows of it
+
+
+def derive(field: models.Field, model: type[models.Model], unique: bool, ctx: Derivation) -> FieldSpec:
+    """The strategy for a field the profile does not name."""
+    name = field.name
+    spec = _Spec(name, unique)
+
+    if field.is_relation:
+        return _relation(field, model, spec, ctx)
+    if field.choices:
+        values = [value for value, _ in field.flatchoices if field.blank or value not in v.EMPTY_VALUES]
+        if values:
+            return spec("choice", values)
+    if field.name == "password" and hasattr(model, "set_password"):
+        # An unusable password: a bare profile must not create log-in-able accounts.
+        return spec("constant", "!seedgen-unusable")
+    has_default, default = model_default(field, ctx.now)
+    if not has_default and field.has_db_default() and not hasattr(field.db_default, "resolve_expression"):
+        has_default, default = True, field.db_default
+    if has_default and not unique and not getattr(field, "auto_now", False) and _fills(field, default):
+        return spec("constant", default)
+    if field.null and field.blank and not unique:
+        return spec("constant", None)
+    make = _BY_TYPE.get(field.get_internal_type())
+    if make is None:
+        raise PlanError(f"{model._meta.label}.{name}: cannot derive values for a {field.get_internal_type()}; "
+                        "name a strategy for it in the profile")
+    return make(field, model, spec, ctx)
+
+
+class _Spec:
+    """Makes the FieldSpec of one field; ``unique`` is there for the rules that depend on it."""
+
+    def __init__(self, name: str, unique: bool) -> None:
+        self.name, self.unique = name, unique
+
+    def __call__(self, strategy: str, arg: Any = None, **options: Any) -> FieldSpec:
+        return FieldSpec(name=self.name, strategy=strategy, arg=arg, options=options, unique=self.unique)
+
+
+def _fills(field: models.Field, value: Any) -> bool:
+    """Whether a default is a value full_clean() accepts for the field (a blank=False JSONField rejects {})."""
+    return field.blank or value not in v.EMPTY_VALUES
+
+
+def _relation(field, model, spec, ctx: Derivation) -> FieldSpec:
+    target = field.related_model._meta
+    if field.many_to_many:
+        if field.blank and not ctx.has_rows(target.label_lower):
+            return spec("constant", [])  # the closure only adds targets of required M2M fields
+        return spec("ref", target.label, count=[0 if field.blank else 1, 3])
+    if field.null and field.blank and not ctx.has_rows(target.label_lower):
+        return spec("constant", None)
+    if target.label_lower == model._meta.label_lower and not field.one_to_one:
+        return spec("ref", target.label, tree=True)
+    return spec("ref", target.label)
+
+
+def _limits(field: models.Field, low: float, high: float) -> tuple[float, float]:
+    """Narrow [low, high] to what the field's Min/MaxValueValidators allow."""
+    for validator in field.validators:
+        limit = validator.limit_value() if callable(validator.limit_value) else getattr(validator, "limit_value", None)
+        if isinstance(validator, v.MinValueValidator):
+            low = max(low, limit)
+            high = max(high, low)
+        elif isinstance(validator, v.MaxValueValidator):
+            high = min(high, limit)
+            low = min(low, high)
+    return low, high
+
+
+def _int(field, model, spec, ctx):
+    low, high = INT_LIMITS.get(field.get_internal_type(), INT_LIMITS["BigIntegerField"])
+    plausible = (max(low, PLAUSIBLE_INT[0]), min(high, PLAUSIBLE_INT[1]))
+    if spec.unique:
+        plausible = (plausible[0], min(high, plausible[0] + 1_000_000_000))
+    narrowed = _limits(field, *plausible)
+    limits = _limits(field, low, high)
+    if narrowed[0] > narrowed[1] or not (limits[0] <= narrowed[0] <= narrowed[1] <= limits[1]):
+        narrowed = limits
+    return spec("int", [int(narrowed[0]), int(narrowed[1])])
+
+
+def _float(field, model, spec, ctx):
+    return spec("float", list(_limits(field, 0.0, 1000.0)))
+
+
+def _decimal(field, model, spec, ctx):
+    places = field.decimal_places or 0
+    whole = min((field.max_digits or 8) - places, 6)
+    top = decimal.Decimal(10) ** whole - decimal.Decimal(1).scaleb(-places)
+    low, high = _limits(field, decimal.Decimal(0), top)
+    return spec("decimal", [float(low), float(high)])
+
+
+def _datetime(field, model, spec, ctx):
+    return spec(field.get_internal_type().replace("Field", "").lower(), ["-1y", "now"])
+
+
+def _time(field, model, spec, ctx):
+    return spec("datetime", ["-1d", "now"])
+
+
+def _duration(field, model, spec, ctx):
+    return spec("duration", ["1min", "30d"])
+
+
+def _boolean(field, model, spec, ctx):
+    return spec("choice", [True, False])
+
+
+def _uuid(field, model, spec, ctx):
+    return spec("uuid")
+
+
+def _binary(field, model, spec, ctx):
+    return spec("binary", [8, min(field.max_length or 64, 64)])
+
+
+def _json(field, model, spec, ctx):
+    return spec("choice", JSON_SAMPLES)
+
+
+def _slug(field, model, spec, ctx):
+    source = next((f.name for f in model._meta.local_fields if f.name in ("name", "title")), None)
+    return spec("slugify", source) if source else spec("faker", "slug")
+
+
+def _file(field, model, spec, ctx):
+    """A plausible relative path under the field's upload_to (its date parts taken from "now")."""
+    upload_to = field.upload_to if isinstance(field.upload_to, str) else ""
+    folder = ctx.now.strftime(upload_to).strip("/") if upload_to else model._meta.model_name
+    extension = FILE_EXTENSIONS.get(field.get_internal_type(), "pdf")
+    for validator in field.validators:
+        if isinstance(validator, v.FileExtensionValidator) and validator.allowed_extensions:
+            extension = sorted(validator.allowed_extensions)[0]
+    return spec("template", f"{folder}/{field.name}_{{n}}.{extension}")
+
+
+def _file_path(field, model, spec, ctx):
+    choices = [value for value, _ in field.formfield().choices if value]
+    if not choices:
+        raise PlanError(f"{model._meta.label}.{field.name}: no file under {os.fspath(field.path)!r} matches the field; "
+                        "name a strategy for it in the profile")
+    return spec("choice", choices)
+
+
+def _ip(field, model, spec, ctx):
+    return spec("faker", "ipv6" if field.protocol.lower() == "ipv6" else "ipv4")
+
+
+def _text(field, model, spec, ctx):
+    kind = field.get_internal_type()
+    regex = next((x for x in field.validators if type(x) is v.RegexValidator and not x.inverse_match), None)
+    if regex is not None:
+        return spec("regex", regex.regex.pattern, flags=int(regex.regex.flags))
+    for validator_type, provider in _TEXT_BY_VALIDATOR:
+        if any(isinstance(x, validator_type) for x in field.validators):
+            return spec("faker", provider)
+    if field.name in TEXT_BY_NAME:
+        provider, args = TEXT_BY_NAME[field.name]
+        return spec("faker", provider, args=args) if args else spec("faker", provider)
+    if kind == "TextField":
+        return spec("faker", "paragraph", args={"nb_sentences": 4})
+    size = field.max_length or 200
+    if size < 5:
+        return spec("faker", "lexify", args={"text": "?" * size})
+    return spec("faker", "text", args={"max_nb_chars": min(size, 200)})
+
+
+_BY_TYPE: dict[str, Callable[..., FieldSpec]] = {
+    **dict.fromkeys(INT_LIMITS, _int),
+    "FloatField": _float,
+    "DecimalField": _decimal,
+    "DateTimeField": _datetime,
+    "DateField": _datetime,
+    "TimeField": _time,
+    "DurationField": _duration,
+    "BooleanField": _boolean,
+    "NullBooleanField": _boolean,
+    "UUIDField": _uuid,
+    "BinaryField": _binary,
+    "JSONField": _json,
+    "SlugField": _slug,
+    "FileField": _file,
+    "ImageField": _file,
+    "FilePathField": _file_path,
+    "GenericIPAddressField": _ip,
+    "CharField": _text,
+    "TextField": _text,
+    "EmailField": lambda field, model, spec, ctx: spec("faker", "email"),
+    "URLField": lambda field, model, spec, ctx: spec("faker", "url"),
+}

@@ -1,0 +1,163 @@
+"""The plan's data: what every model and field will be made of, fixed before any value."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.db import models
+
+from seedgen.profile.schema import ObjectSpec, Profile
+
+
+@dataclass(frozen=True)
+class RowRef:
+    """A reference to row ``index`` of model ``label``, made a pk once pk ranges are known."""
+
+    label: str
+    index: int
+
+
+@dataclass(frozen=True)
+class Password:
+    """A plain-text password of a named object; hashed once, at generation."""
+
+    plain: str
+
+
+@dataclass(frozen=True)
+class FieldPlan:
+    """One written field: the Django field, its strategy and what that strategy needs."""
+
+    name: str
+    field: models.Field | None  # None for a helper column (vars)
+    strategy: str
+    arg: Any
+    options: Mapping[str, Any] = field(default_factory=dict)
+    null: float = 0.0
+    when: Mapping[str, tuple[Any, ...]] | None = None
+    unique: bool = False
+    depends_on: tuple[str, ...] = ()
+    target: str | None = None
+    fallback: Any = None
+    line: int | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.field.get_internal_type() if self.field is not None else "var"
+
+    @property
+    def is_m2m(self) -> bool:
+        return self.field is not None and self.field.many_to_many
+
+    @property
+    def max_length(self) -> int | None:
+        return getattr(self.field, "max_length", None) if self.kind != "JSONField" else None
+
+    def describe(self) -> str:
+        text = self.strategy if self.arg is None else f"{self.strategy} {short(self.arg)}"
+        extras = [f"{k}={short(v)}" for k, v in self.options.items()]
+        if self.unique:
+            extras.append("unique")
+        if self.null:
+            extras.append(f"null={self.null:g}")
+        if self.when:
+            extras.append("when " + ", ".join(f"{k} in {list(v)}" for k, v in self.when.items()))
+        return text + (f" ({', '.join(extras)})" if extras else "")
+
+
+@dataclass(frozen=True)
+class ModelPlan:
+    """One model's rows: count, pk range, fields in serializer order, and its place in an MTI tree.
+
+    A multi-table child's rows are the last rows of its parent's table, pk for
+    pk: the parent's ``count`` includes them, and ``blocks`` says which rows
+    belong to which concrete class (own rows first).
+    """
+
+    label: str
+    model: type[models.Model]
+    count: int
+    pk_start: int
+    pk_name: str
+    auto_pk: bool  # the pk is pk_start + row: an AutoField, or an MTI child's link to its parent
+    fields: tuple[FieldPlan, ...]
+    m2m: tuple[FieldPlan, ...]
+    objects: tuple[ObjectSpec, ...] = ()
+    order: tuple[str, ...] = ()
+    factory: str | None = None
+    vars: tuple[FieldPlan, ...] = ()
+    parent: str | None = None  # MTI: the parent whose rows these rows extend
+    offset: int = 0  # MTI: the parent's row where this model's rows begin
+    blocks: tuple[tuple[int, str], ...] = ()  # (first row, label) of each concrete class's rows
+
+    @property
+    def pk_stop(self) -> int:
+        return self.pk_start + self.count
+
+    def field(self, name: str) -> FieldPlan:
+        for plan in self.fields + self.m2m + self.vars:
+            if plan.name == name:
+                return plan
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class ExistingRows:
+    """Rows a model already has wherever the data goes: Django's own content types and
+    permissions, or ``ref: {existing: true}``. ``values`` is what a reference to each holds:
+    a natural key (a list) in a fixture, a pk once resolved against a database."""
+
+    label: str
+    values: tuple[Any, ...]
+    natural: tuple[tuple[Any, ...], ...] = ()
+
+    def value_of(self, natural: tuple[Any, ...]) -> Any:
+        return self.values[self.natural.index(natural)]
+
+
+@dataclass(frozen=True)
+class Plan:
+    profile: Profile
+    seed: int
+    now: dt.datetime
+    use_tz: bool
+    models: tuple[ModelPlan, ...]
+    existing: Mapping[str, ExistingRows] = field(default_factory=dict)
+    notices: tuple[str, ...] = ()
+
+    def model(self, label: str) -> ModelPlan:
+        for plan in self.models:
+            if plan.label == label.lower():
+                return plan
+        raise KeyError(label)
+
+    def pk_of(self, ref: RowRef) -> int:
+        return self.model(ref.label).pk_start + ref.index
+
+    @property
+    def roots(self) -> tuple[ModelPlan, ...]:
+        """The models whose pks come from their own table (not an MTI parent's)."""
+        return tuple(m for m in self.models if m.parent is None)
+
+    def starting_at(self, pk_starts: Mapping[str, int]) -> Plan:
+        """The same plan with each root model's first pk from ``pk_starts`` (label → pk), else 1;
+        an MTI child starts where its block of the parent's rows does."""
+        starts = {label.lower(): start for label, start in pk_starts.items()}
+        placed: dict[str, ModelPlan] = {}
+        for m in self.models:  # parents come before their children
+            start = placed[m.parent].pk_start + m.offset if m.parent else starts.get(m.label, 1)
+            placed[m.label] = replace(m, pk_start=start)
+        return replace(self, models=tuple(placed[m.label] for m in self.models))
+
+    def with_existing(self, existing: Mapping[str, ExistingRows]) -> Plan:
+        return replace(self, existing={**self.existing, **existing})
+
+
+def short(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
