@@ -195,6 +195,8 @@ def next_pks(plan, alias: str) -> dict[str, int]:
 
     starts = {}
     for model in plan.roots:
+        if not model.auto_pk:
+            continue  # its pks are generated values (a UUID, a natural code), not a range
         try:
             top = model.model._base_manager.using(alias).aggregate(top=Max("pk"))["top"]
         except DatabaseError as exc:

@@ -7,12 +7,14 @@ small and the values a function of (seed, model, field, row) alone.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
 from faker import Faker
 
 DEFAULT_POOL = 1000
+SUFFIX_RESERVE = 8  # room kept at the end of a long unique string for "-<cycle>"
 # A unique value past the pool gets "-<cycle>"; pool values already shaped like
 # that are dropped so a suffixed value can never equal an unsuffixed one.
 _SUFFIXED = re.compile(r"-\d+(@|$)")
@@ -36,11 +38,24 @@ def text_pool(values: list[Any], max_length: int | None, unique: bool, reserve: 
     seen: set[str] = set()
     kept = []
     for text in texts:
-        key = text.casefold() if casefold else text
+        key = collation_key(text) if casefold else text
         if text and key not in seen and not _SUFFIXED.search(text):
             seen.add(key)
             kept.append(text)
     return kept
+
+
+def collation_key(text: str) -> str:
+    """What a case- and accent-insensitive collation (MariaDB's default) compares: 'Élan' = 'elan'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def suffix_room(max_length: int | None) -> int:
+    """Characters kept free at the end of a unique value for "-<cycle>": less on short fields."""
+    if not max_length:
+        return 0
+    return min(SUFFIX_RESERVE, max(2, max_length // 3))
 
 
 def with_suffix(text: str, cycle: int) -> str:

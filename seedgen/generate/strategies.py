@@ -25,9 +25,6 @@ from seedgen.generate import pools, regex, rng
 from seedgen.plan import FieldPlan, ModelPlan, Plan
 from seedgen.profile.schema import parse_span
 
-# Room kept at the end of a unique string for "-<cycle>".
-SUFFIX_RESERVE = 8
-
 
 @dataclass
 class Context:
@@ -220,13 +217,20 @@ class TextStrategy(FieldStrategy):
         if not self.texty and not self.field.unique:
             self.pool = raw
             return
-        self.pool = pools.text_pool(raw, self.field.max_length, self.field.unique, SUFFIX_RESERVE,
-                                     self.field.options.get("casefold", False))
+        # Unique values differ in more than case and accents: MariaDB's default collation ignores both.
+        room = pools.suffix_room(self.field.max_length)
+        self.pool = pools.text_pool(raw, self.field.max_length, self.field.unique, room, casefold=True)
         if self.field.field is not None:
             self.pool = pools.valid_only(self.pool, self.field.field)
         if not self.pool:
             raise self.fail("no value of this strategy passes the field's length and validators; "
                             "name a strategy for it in the profile, e.g. template: \"code-{n}\"")
+        if self.field.unique and self.field.max_length:
+            cycles = -(-self.model.count // len(self.pool))
+            if cycles > 1 and len(f"-{cycles}") > room:
+                raise self.fail(f"{self.model.count} distinct values do not fit in {self.field.max_length} characters "
+                                f"with this strategy ({len(self.pool)} values before suffixes); name a strategy for it, "
+                                "e.g. regex: '[A-Z0-9]{" + str(self.field.max_length) + "}'")
 
     def column(self, ctx: Context) -> list[Any]:
         pool = self.pool
@@ -286,6 +290,36 @@ class Binary(FieldStrategy):
         for r, length in enumerate(lengths):
             data = b"".join(w[r].to_bytes(8, "little") for w in words)
             out.append(data[:length])
+        return out
+
+
+@register
+class Offset(FieldStrategy):
+    """A value after (or before) another field of the same row, as a CheckConstraint such as
+    ``Q(ends_at__gte=F("starts_at"))`` wants: the other value moved by a random step."""
+
+    name = "offset"
+    STEPS = {"DateTimeField": dt.timedelta(days=30), "DateField": dt.timedelta(days=30),
+             "DurationField": dt.timedelta(days=1)}
+
+    def column(self, ctx: Context) -> list[Any]:
+        base = ctx.columns[self.field.arg]
+        sign = 1 if self.field.options.get("direction", "after") == "after" else -1
+        least = 1 if self.field.options.get("strict") else 0
+        fraction = rng.uniform(self.key, ctx.rows).tolist()
+        kind = self.field.kind
+        out = []
+        for value, u in zip(base, fraction):
+            if value is None:
+                out.append(None)
+            elif kind in self.STEPS:
+                unit = dt.timedelta(days=1) if kind == "DateField" else dt.timedelta(seconds=1)
+                steps = least + int(u * (self.STEPS[kind] / unit))
+                out.append(value + sign * steps * unit)
+            elif isinstance(value, decimal.Decimal):
+                out.append(value + sign * decimal.Decimal(least + int(u * 100)))
+            else:
+                out.append(type(value)(value + sign * (least + int(u * 100))))
         return out
 
 

@@ -148,7 +148,10 @@ def _relation(field, model, spec, ctx: Derivation) -> FieldSpec:
 def _limits(field: models.Field, low: float, high: float) -> tuple[float, float]:
     """Narrow [low, high] to what the field's Min/MaxValueValidators allow."""
     for validator in field.validators:
-        limit = validator.limit_value() if callable(validator.limit_value) else getattr(validator, "limit_value", None)
+        if not isinstance(validator, (v.MinValueValidator, v.MaxValueValidator)):
+            continue
+        limit = validator.limit_value() if callable(validator.limit_value) else validator.limit_value
+        limit = type(low)(limit)
         if isinstance(validator, v.MinValueValidator):
             low = max(low, limit)
             high = max(high, low)

@@ -82,6 +82,31 @@ def _expression_fields(expressions) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+ORDERINGS = {"gte": ("after", False), "gt": ("after", True), "lte": ("before", False), "lt": ("before", True)}
+
+
+def orderings(model: type[models.Model]) -> dict[str, tuple[str, str, bool]]:
+    """Field -> (other field, "after"|"before", strict) for each ``CheckConstraint`` that compares
+    two fields of a row, such as ``Q(ends_at__gte=F("starts_at"))`` (terms joined by AND)."""
+    found: dict[str, tuple[str, str, bool]] = {}
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.CheckConstraint):
+            _collect_orderings(constraint.condition, found)
+    return found
+
+
+def _collect_orderings(q, found: dict) -> None:
+    if not isinstance(q, models.Q) or q.connector != models.Q.AND or q.negated:
+        return
+    for child in q.children:
+        if isinstance(child, models.Q):
+            _collect_orderings(child, found)
+        elif isinstance(child, tuple) and isinstance(child[1], models.F):
+            name, _, op = child[0].partition("__")
+            if op in ORDERINGS and "__" not in child[1].name:
+                found[name] = (child[1].name, *ORDERINGS[op])
+
+
 def generic_keys(model: type[models.Model]) -> dict[str, tuple[str, str, str]]:
     """Field name -> (role, content type field, object id field) for each GenericForeignKey's two fields."""
     from django.contrib.contenttypes.fields import GenericForeignKey
@@ -100,6 +125,7 @@ def generic_targets(model: type[models.Model], ct_field: str, fk_field: str, cou
     from django.contrib.contenttypes.fields import GenericRelation
 
     object_id = model._meta.get_field(fk_field)
+    allowed = model._meta.get_field(ct_field).get_limit_choices_to()
     related = sorted({
         f.model._meta.label_lower for f in _generic_relations(GenericRelation)
         if f.related_model is model and f.content_type_field_name == ct_field and f.object_id_field_name == fk_field
@@ -110,11 +136,29 @@ def generic_targets(model: type[models.Model], ct_field: str, fk_field: str, cou
     for label in candidates:
         if not counts.get(label) or label == model._meta.label_lower:
             continue
-        pk = _model(label)._meta.pk
-        if numeric and not isinstance(pk, (models.AutoField, models.IntegerField)):
+        target = _model(label)
+        if numeric and not isinstance(target._meta.pk, (models.AutoField, models.IntegerField)):
+            continue
+        if not _allowed_content_type(allowed, target._meta.app_label, target._meta.model_name):
             continue
         fitting.append(label)
     return fitting
+
+
+def _allowed_content_type(limit, app_label: str, model_name: str) -> bool:
+    """Whether a content type passes a ``limit_choices_to`` of plain lookups on app_label and model."""
+    if not limit:
+        return True
+    if not isinstance(limit, dict):
+        return True  # a Q object: full_clean() will say, and `seedgen check` shows it
+    values = {"app_label": app_label, "model": model_name}
+    for lookup, wanted in limit.items():
+        name, _, op = lookup.partition("__")
+        if name not in values:
+            continue
+        if op == "in" and values[name] not in wanted or op == "" and values[name] != wanted:
+            return False
+    return True
 
 
 def _model(label: str) -> type[models.Model]:

@@ -181,7 +181,7 @@ class _Builder:
             by_name.setdefault(alias, by_name.get(alias.removesuffix("_id")))
         pk = model._meta.pk
         parent = self.parents.get(label)
-        range_pk = introspect.is_auto_pk(pk) or parent is not None
+        range_pk = self.range_pk(model)
         named = {}
         for fspec in spec.fields:
             target = by_name.get(fspec.name)
@@ -196,9 +196,9 @@ class _Builder:
         unique = introspect.unique_fields(model)
         groups = introspect.unique_groups(model)
         unique |= _unique_member_for_groups(groups, local, unique, named)
-        casefold = introspect.casefold_unique(model)
-        unique |= casefold
+        unique |= introspect.casefold_unique(model)  # unique pools differ in more than case anyway
         generic = introspect.generic_keys(model)
+        ordered = introspect.orderings(model)
         plans = []
         for f in local + m2m:
             if f.primary_key and range_pk:
@@ -214,15 +214,16 @@ class _Builder:
                                        target="contenttypes.contenttype"))
                 self.use_django_rows("contenttypes.contenttype")
                 continue
+            if fspec is None and f.name in ordered and ordered[f.name][0] in by_name:
+                other, direction, strict = ordered[f.name]
+                fspec = FieldSpec(name=f.name, strategy="offset", arg=by_name[other].name,
+                                  options={"direction": direction, "strict": strict})
             if fspec is None:
                 try:
                     fspec = derive(f, model, f.name in unique, self.derivation)
                 except PlanError as exc:
                     raise self.error(str(exc).split(": ", 1)[1], spec.line, f"{spec.label}.fields.{f.name}") from None
-            made = self.field_plan(spec, f, fspec, f.name in unique, count, model)
-            if f.name in casefold:
-                made = replace(made, options={**made.options, "casefold": True})
-            plans.append(made)
+            plans.append(self.field_plan(spec, f, fspec, f.name in unique, count, model))
         if not range_pk and any(p.name == pk.name for p in plans):
             pk_plan = next(p for p in plans if p.name == pk.name)
             if not pk_plan.unique:
@@ -239,6 +240,10 @@ class _Builder:
             order=tuple(_generation_order(plans + list(helpers), spec, self)), factory=spec.factory,
             vars=helpers, parent=parent, offset=self.offset_of(label), blocks=self.blocks_of(label),
         )
+
+    def range_pk(self, model: type[models.Model]) -> bool:
+        """Whether the model's pk is its row's place in the pk range (an AutoField or an MTI parent link)."""
+        return introspect.is_auto_pk(model._meta.pk) or closure.label_of(model) in self.parents
 
     def offset_of(self, label: str) -> int:
         parent = self.parents.get(label)
@@ -372,7 +377,8 @@ class _Builder:
                 elif target in closure.DJANGO_MADE:
                     self.use_django_rows(target)
                 to_field = f.target_field if not f.many_to_many else None
-                if to_field is not None and not to_field.primary_key:
+                keyed = to_field is not None and (not to_field.primary_key or not self.range_pk(f.related_model))
+                if keyed:
                     if target in self.existing:
                         raise fail(f"refers to {f.related_model._meta.label}.{to_field.name}, not its pk; "
                                    "existing rows are referred to by pk only")
@@ -529,7 +535,7 @@ class _Builder:
 
 def _depends_on(strategy: str, arg: Any, fspec: FieldSpec) -> tuple[str, ...]:
     deps: list[str] = []
-    if strategy == "slugify":
+    if strategy in ("slugify", "offset"):
         deps.append(arg)
     if strategy == "template":
         for template in arg if isinstance(arg, list) else [arg]:

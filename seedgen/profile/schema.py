@@ -39,6 +39,7 @@ STRATEGIES: dict[str, tuple[str, ...]] = {
     "duration": (),
     "binary": (),
     "regex": ("flags",),
+    "offset": ("direction", "strict"),
     "default": (),
 }
 DISTRIBUTIONS = ("uniform", "zipf")

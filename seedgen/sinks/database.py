@@ -210,7 +210,8 @@ class DatabaseSink(Sink):
         columns: list[Any] = [chunk.pks] if chunk.model.auto_pk else []
         for f in chunk.model.fields:
             values = chunk.columns[f.name]
-            if f.kind not in self.plain_kinds or not type(f.field).__module__.startswith("django."):
+            stored = f.field.target_field if f.field.is_relation else f.field  # a key holds its target's values
+            if stored.get_internal_type() not in self.plain_kinds or not type(stored).__module__.startswith("django."):
                 prep, connection = f.field.get_db_prep_save, self.connection
                 values = [prep(v, connection) for v in values]
             columns.append(values)
@@ -321,6 +322,17 @@ class DatabaseSink(Sink):
                 if found:
                     return f"{label}.{name}: the value {found[0]!r} is already in the database; {hint}"
         return None
+
+
+def forward_keys(plan: Plan) -> list[tuple[str, str]]:
+    """(table, column) of the foreign keys whose target rows come later in the plan (mutual references)."""
+    position = {m.label: i for i, m in enumerate(plan.models)}
+    keys = []
+    for i, model in enumerate(plan.models):
+        for f in model.fields:
+            if f.target in position and position[f.target] > i:
+                keys.append((model.model._meta.db_table, f.field.column))
+    return keys
 
 
 def first_line(exc: BaseException) -> str:

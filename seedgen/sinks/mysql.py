@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from seedgen.sinks.database import DatabaseSink, Table
+from seedgen.sinks.database import DatabaseSink, Table, forward_keys
 
 
 class MySQLSink(DatabaseSink):
@@ -22,9 +22,24 @@ class MySQLSink(DatabaseSink):
         with self.connection.cursor() as cursor:
             cursor.execute("SELECT @@max_allowed_packet")
             self.statement_chars = max(1 << 17, int(cursor.fetchone()[0]) // 8)
+        # InnoDB checks each key as its row goes in; keys to rows made later (two models pointing
+        # at each other) are checked once all rows are in, as loaddata does.
+        self.deferred = sorted({table for table, _ in forward_keys(self.plan)})
+        if self.deferred:
+            self.connection.disable_constraint_checking()
         raw = self.connection.connection
         # PyMySQL's escape() quotes as the session's sql_mode wants (NO_BACKSLASH_ESCAPES or not).
         self.escape = raw.escape if type(raw).__module__.startswith("pymysql") else None
+
+    def rollback(self) -> None:
+        super().rollback()
+        if getattr(self, "deferred", None) and self.connection.connection is not None:
+            self.connection.enable_constraint_checking()
+
+    def finish(self) -> None:
+        if self.deferred:
+            self.connection.enable_constraint_checking()
+            self.connection.check_constraints(table_names=self.deferred)
 
     def insert(self, table: Table, rows: Sequence[tuple]) -> None:
         raw = self.connection.connection  # this runs on the writer thread, where Django's connection may not be used

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from seedgen.sinks.database import PLAIN_KINDS, DatabaseSink, Table
+from seedgen.sinks.database import PLAIN_KINDS, DatabaseSink, Table, forward_keys
 
 REBUILD_MIN_ROWS = 20_000
 
@@ -39,6 +39,17 @@ class PostgresSink(DatabaseSink):
             # Check what --clear deleted now, and each COPY as it ends: a table with
             # pending trigger events cannot be altered, and errors then name their model.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            # A key to rows the plan makes later (two models pointing at each other) waits for the commit.
+            later = forward_keys(self.plan)
+            if later:
+                cursor.execute(
+                    "SELECT c.conname FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid "
+                    "AND a.attnum = ANY(c.conkey) WHERE c.contype = 'f' AND c.condeferrable "
+                    "AND (c.conrelid::regclass::text, a.attname) IN (SELECT * FROM unnest(%s::text[], %s::text[]))",
+                    [[t for t, _ in later], [c for _, c in later]])
+                names = [row[0] for row in cursor.fetchall()]
+                if names:
+                    cursor.execute(f"SET CONSTRAINTS {', '.join(self.connection.ops.quote_name(n) for n in names)} DEFERRED")
             if tables:
                 self.dropped = drop_foreign_keys(cursor, tables)
 
