@@ -89,8 +89,16 @@ def ensure_database(alias: str) -> None:
 
 
 def empty_database(alias: str) -> None:
-    """Delete all rows of the blog and auth tables, resetting sequences."""
+    """Delete every row, resetting sequences, then make the content types and permissions that
+    migrate makes (fixtures refer to those by natural key)."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.contenttypes.management import create_contenttypes
+
     call_command("flush", database=alias, interactive=False, verbosity=0, inhibit_post_migrate=True)
+    for config in apps.get_app_configs():
+        create_contenttypes(config, verbosity=0, using=alias)
+        create_permissions(config, verbosity=0, using=alias)
 
 
 def fresh(alias: str) -> Iterator[str]:

@@ -37,21 +37,26 @@ def label_of(model: type[models.Model]) -> str:
     return model._meta.concrete_model._meta.label_lower
 
 
-def required_targets(model: type[models.Model], named: frozenset[str] = frozenset()
+def required_targets(model: type[models.Model], named: Mapping[str, bool] | None = None
                      ) -> list[tuple[models.Field | None, type[models.Model], str]]:
-    """(field, model, why) for every model that rows of ``model`` cannot be made without;
-    ``named`` are the fields the profile fills with ``ref``, needed even when optional."""
+    """(field, model, why) for every model that rows of ``model`` cannot be made without.
+
+    ``named`` maps the fields the profile fills with ``ref`` to whether they take existing
+    rows: the others are needed even when optional, those never."""
+    named = named or {}
     meta = model._meta
     needs: list[tuple[models.Field | None, type[models.Model], str]] = []
     for parent, link in meta.parents.items():
         if link is not None:
             needs.append((None, parent, f"MTI parent of {meta.label}"))
     for f in meta.local_fields:
-        if not f.is_relation or getattr(f.remote_field, "parent_link", False):
+        if not f.is_relation or getattr(f.remote_field, "parent_link", False) or named.get(f.name):
             continue
         if not f.null or not f.blank or f.name in named:
             needs.append((f, f.related_model, f"{meta.label}.{f.name} needs rows"))
     for f in meta.local_many_to_many:
+        if named.get(f.name):
+            continue
         through = f.remote_field.through
         if not through._meta.auto_created:
             needs.append((f, through, f"through model of {meta.label}.{f.name}"))
@@ -67,7 +72,7 @@ def is_unique_link(f: models.Field | None) -> bool:
     return f.one_to_one or f.name in unique_fields(f.model)
 
 
-def close(listed: Mapping[str, Needed], named: Mapping[str, frozenset[str]]
+def close(listed: Mapping[str, Needed], named: Mapping[str, Mapping[str, bool]]
           ) -> tuple[dict[str, Needed], list[str]]:
     """Every model to make rows of, listed first then added ones, and a notice per added model.
 
@@ -78,7 +83,7 @@ def close(listed: Mapping[str, Needed], named: Mapping[str, frozenset[str]]
     while queue:
         label = queue.pop(0)
         needed = result[label]
-        for f, target, why in required_targets(needed.model, named.get(label, frozenset())):
+        for f, target, why in required_targets(needed.model, named.get(label)):
             target_label = label_of(target)
             if target_label in DJANGO_MADE or target_label == label:
                 continue

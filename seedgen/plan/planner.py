@@ -53,7 +53,7 @@ def build_plan(
                for label in specs if label in closure.DJANGO_MADE]
     listed = {label: closure.Needed(classes[spec.label], own[label]) for label, spec in specs.items()
               if label not in closure.DJANGO_MADE}
-    named = {label: frozenset(f.name for f in spec.fields if f.strategy == "ref" and not f.options.get("existing"))
+    named = {label: {f.name: bool(f.options.get("existing")) for f in spec.fields if f.strategy == "ref"}
              for label, spec in specs.items()}
     needed, added = closure.close(listed, named)
     notices += added

@@ -1,0 +1,78 @@
+"""What a bare-count profile gets without asking: added models, Django's own rows, MTI blocks, capped links."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
+
+from seedgen import api
+from seedgen.plan import build_plan
+from seedgen.profile import parse_profile
+
+
+def plan_of(text: str, **kwargs):
+    return build_plan(parse_profile(text, "p.yaml"), **kwargs)
+
+
+def test_an_mti_child_extends_its_parents_rows_pk_for_pk():
+    plan = plan_of("models:\n  inherit.Place: 3\n  inherit.ItalianRestaurant: 4\n  inherit.Restaurant: 2\n")
+    place, restaurant, italian = (plan.model(f"inherit.{name}") for name in ("Place", "Restaurant", "ItalianRestaurant"))
+    assert (place.count, restaurant.count, italian.count) == (9, 6, 4)
+    assert (place.pk_start, restaurant.pk_start, italian.pk_start) == (1, 4, 6)
+    assert place.blocks == ((0, "inherit.place"), (3, "inherit.restaurant"), (5, "inherit.italianrestaurant"))
+    labels = [m.label for m in plan.models]
+    assert labels.index("inherit.place") < labels.index("inherit.restaurant") < labels.index("inherit.italianrestaurant")
+
+
+def test_an_unlisted_mti_parent_is_added_with_no_rows_of_its_own():
+    plan = plan_of("models:\n  inherit.Restaurant: 5\n")
+    assert plan.model("inherit.Place").count == 5
+    assert "added inherit.Place (0 rows): MTI parent of inherit.Restaurant" in plan.notices
+
+
+def test_a_bare_one_to_one_model_gets_at_most_its_targets_rows():
+    plan = plan_of("models:\n  auth.User: 4\n  accounts.Profile: 10\n")
+    assert plan.model("accounts.Profile").count == 4
+    assert any(n.startswith("accounts.Profile: 4 rows, not 10: user is unique") for n in plan.notices)
+
+
+def test_a_one_to_one_count_the_user_set_that_cannot_fit_is_an_error():
+    import pytest
+
+    from seedgen.errors import ProfileError
+
+    with pytest.raises(ProfileError, match="is unique but has 10 rows for 4 auth.User rows"):
+        plan_of("models:\n  auth.User: 4\n  accounts.Profile:\n    count: 10\n")
+
+
+def test_content_types_are_natural_keys_in_fixtures_and_pks_on_insert(sqlite_db, tmp_path):
+    profile = tmp_path / "notes.yaml"
+    profile.write_text("models:\n  org.Department: 3\n  org.Note: 6\n")
+    fixture = tmp_path / "notes.json"
+    api.export(profile, fixture)
+    notes = [o for o in json.loads(fixture.read_text()) if o["model"] == "org.note"]
+    assert {tuple(n["fields"]["content_type"]) for n in notes} <= {("org", "department"), ("org", "employee")}
+    api.insert(profile, database=sqlite_db)
+    from tests.apps.org.models import Note
+
+    for note, exported in zip(Note.objects.using(sqlite_db).order_by("pk"), notes):
+        content_type = ContentType.objects.using(sqlite_db).get(pk=note.content_type_id)
+        assert [content_type.app_label, content_type.model] == exported["fields"]["content_type"]
+        assert note.target is not None  # the generic key names a real row
+
+
+def test_existing_true_points_at_rows_already_in_the_database(sqlite_db, tmp_path):
+    for name in ("ann", "bob", "cy"):
+        User.objects.using(sqlite_db).create(username=name)
+    pks = set(User.objects.using(sqlite_db).values_list("pk", flat=True))
+    profile = tmp_path / "posts.yaml"
+    profile.write_text("models:\n  blog.Category: 1\n  blog.Post:\n    count: 20\n    fields:\n"
+                       "      author: {ref: {model: auth.User, existing: true}}\n")
+    report = api.insert(profile, database=sqlite_db)
+    assert not any("auth.User" in n for n in report.notices)  # no users were added
+    from seedgen.demo.blog.models import Post
+
+    assert set(Post.objects.using(sqlite_db).values_list("author_id", flat=True)) <= pks
+    assert User.objects.using(sqlite_db).count() == 3
