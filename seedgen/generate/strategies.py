@@ -320,6 +320,9 @@ class Offset(FieldStrategy):
                 out.append(value + sign * decimal.Decimal(least + int(u * 100)))
             else:
                 out.append(type(value)(value + sign * (least + int(u * 100))))
+        if "within" in self.field.options:  # stay inside the field's type, validators and checks
+            low, high = self.field.options["within"]
+            out = [v if v is None else type(v)(min(max(v, low), high)) for v in out]
         return out
 
 

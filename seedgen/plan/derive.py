@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from django.core import validators as v
 from django.db import models
 
 from seedgen.errors import PlanError
+from seedgen.plan.checks import CheckRules, check_rules
 from seedgen.plan.introspect import model_default
 from seedgen.profile.schema import FieldSpec
 
@@ -96,8 +98,13 @@ def derive(field: models.Field, model: type[models.Model], unique: bool, ctx: De
 
     if field.is_relation:
         return _relation(field, model, spec, ctx)
-    if field.choices:
-        values = [value for value, _ in field.flatchoices if field.blank or value not in v.EMPTY_VALUES]
+    bounds = rules_of(model).bounds.get(name)
+    if bounds is not None and bounds.fixed:
+        return spec("constant", bounds.equals)
+    if field.choices or bounds is not None and bounds.among is not None:
+        values = [value for value, _ in field.flatchoices] if field.choices else list(bounds.among)
+        values = [x for x in values if (field.blank or x not in v.EMPTY_VALUES)
+                  and (bounds is None or bounds.among is None or x in bounds.among)]
         if values:
             return spec("choice", values)
     if field.name == "password" and hasattr(model, "set_password"):
@@ -145,20 +152,60 @@ def _relation(field, model, spec, ctx: Derivation) -> FieldSpec:
     return spec("ref", target.label)
 
 
-def _limits(field: models.Field, low: float, high: float) -> tuple[float, float]:
-    """Narrow [low, high] to what the field's Min/MaxValueValidators allow."""
+@functools.cache
+def rules_of(model: type[models.Model]) -> CheckRules:
+    return check_rules(model)
+
+
+def _limits(field: models.Field, low: Any, high: Any) -> tuple[Any, Any]:
+    """Narrow [low, high] to what the field's Min/MaxValueValidators and its model's check constraints allow."""
+    step = _step(field)
     for validator in field.validators:
         if not isinstance(validator, (v.MinValueValidator, v.MaxValueValidator)):
             continue
         limit = validator.limit_value() if callable(validator.limit_value) else validator.limit_value
-        limit = type(low)(limit)
         if isinstance(validator, v.MinValueValidator):
-            low = max(low, limit)
-            high = max(high, low)
-        elif isinstance(validator, v.MaxValueValidator):
-            high = min(high, limit)
-            low = min(low, high)
+            low, high = _above(low, high, type(low)(limit))
+        else:
+            low, high = _below(low, high, type(high)(limit))
+    bounds = rules_of(field.model).bounds.get(field.name)
+    if bounds is not None and bounds.low is not None:
+        low, high = _above(low, high, type(low)(bounds.low) + (step if bounds.low_strict else 0))
+    if bounds is not None and bounds.high is not None:
+        low, high = _below(low, high, type(high)(bounds.high) - (step if bounds.high_strict else 0))
     return low, high
+
+
+def value_limits(field: models.Field) -> tuple[Any, Any] | None:
+    """The whole range a number field may hold (its type, validators and checks), or None for other kinds."""
+    kind = field.get_internal_type()
+    if kind in INT_LIMITS:
+        return _limits(field, *INT_LIMITS[kind])
+    if kind == "DecimalField":
+        top = decimal.Decimal(10) ** ((field.max_digits or 8) - (field.decimal_places or 0)) - _step(field)
+        return _limits(field, -top, top)
+    if kind == "FloatField":
+        return _limits(field, -1e300, 1e300)
+    return None
+
+
+def _above(low: Any, high: Any, limit: Any) -> tuple[Any, Any]:
+    low = max(low, limit)
+    return low, max(high, low)
+
+
+def _below(low: Any, high: Any, limit: Any) -> tuple[Any, Any]:
+    high = min(high, limit)
+    return min(low, high), high
+
+
+def _step(field: models.Field) -> Any:
+    """The smallest move past a strict bound (``gt``, ``lt``) for the field's kind of number."""
+    if field.get_internal_type() == "DecimalField":
+        return decimal.Decimal(1).scaleb(-(field.decimal_places or 0))
+    if field.get_internal_type() == "FloatField":
+        return 1e-6
+    return 1
 
 
 def _int(field, model, spec, ctx):
@@ -186,7 +233,23 @@ def _decimal(field, model, spec, ctx):
 
 
 def _datetime(field, model, spec, ctx):
-    return spec(field.get_internal_type().replace("Field", "").lower(), ["-1y", "now"])
+    strategy = field.get_internal_type().replace("Field", "").lower()
+    bounds = rules_of(model).bounds.get(field.name)
+    if bounds is None or bounds.low is None and bounds.high is None:
+        return spec(strategy, ["-1y", "now"])
+    # A check constraint with fixed dates: a year up to its upper bound, or after its lower one.
+    step = dt.timedelta(days=1 if strategy == "date" else 0, seconds=0 if strategy == "date" else 1)
+    low = _moment(bounds.low) + (step if bounds.low_strict else dt.timedelta(0)) if bounds.low is not None else None
+    high = _moment(bounds.high) - (step if bounds.high_strict else dt.timedelta(0)) if bounds.high is not None else None
+    high = high or max(ctx.now, low + dt.timedelta(days=365))
+    low = low or high - dt.timedelta(days=365)
+    return spec(strategy, [low.isoformat(), high.isoformat()])
+
+
+def _moment(value: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
 
 
 def _time(field, model, spec, ctx):

@@ -82,31 +82,6 @@ def _expression_fields(expressions) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-ORDERINGS = {"gte": ("after", False), "gt": ("after", True), "lte": ("before", False), "lt": ("before", True)}
-
-
-def orderings(model: type[models.Model]) -> dict[str, tuple[str, str, bool]]:
-    """Field -> (other field, "after"|"before", strict) for each ``CheckConstraint`` that compares
-    two fields of a row, such as ``Q(ends_at__gte=F("starts_at"))`` (terms joined by AND)."""
-    found: dict[str, tuple[str, str, bool]] = {}
-    for constraint in model._meta.constraints:
-        if isinstance(constraint, models.CheckConstraint):
-            _collect_orderings(constraint.condition, found)
-    return found
-
-
-def _collect_orderings(q, found: dict) -> None:
-    if not isinstance(q, models.Q) or q.connector != models.Q.AND or q.negated:
-        return
-    for child in q.children:
-        if isinstance(child, models.Q):
-            _collect_orderings(child, found)
-        elif isinstance(child, tuple) and isinstance(child[1], models.F):
-            name, _, op = child[0].partition("__")
-            if op in ORDERINGS and "__" not in child[1].name:
-                found[name] = (child[1].name, *ORDERINGS[op])
-
-
 def generic_keys(model: type[models.Model]) -> dict[str, tuple[str, str, str]]:
     """Field name -> (role, content type field, object id field) for each GenericForeignKey's two fields."""
     from django.contrib.contenttypes.fields import GenericForeignKey

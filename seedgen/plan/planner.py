@@ -21,7 +21,7 @@ from django.db import models
 
 from seedgen.errors import PlanError, ProfileError
 from seedgen.plan import closure, introspect
-from seedgen.plan.derive import Derivation, derive
+from seedgen.plan.derive import Derivation, derive, rules_of, value_limits
 from seedgen.plan.graph import dependency_order
 from seedgen.plan.model import ExistingRows, FieldPlan, ModelPlan, Password, Plan, RowRef, short
 from seedgen.plan.providers import faker_for
@@ -198,7 +198,9 @@ class _Builder:
         unique |= _unique_member_for_groups(groups, local, unique, named)
         unique |= introspect.casefold_unique(model)  # unique pools differ in more than case anyway
         generic = introspect.generic_keys(model)
-        ordered = introspect.orderings(model)
+        rules = rules_of(model)
+        ordered = rules.orderings
+        self.check_constraints(spec, rules, named)
         plans = []
         for f in local + m2m:
             if f.primary_key and range_pk:
@@ -216,8 +218,10 @@ class _Builder:
                 continue
             if fspec is None and f.name in ordered and ordered[f.name][0] in by_name:
                 other, direction, strict = ordered[f.name]
-                fspec = FieldSpec(name=f.name, strategy="offset", arg=by_name[other].name,
-                                  options={"direction": direction, "strict": strict})
+                options = {"direction": direction, "strict": strict}
+                if value_limits(f) is not None:
+                    options["within"] = list(value_limits(f))
+                fspec = FieldSpec(name=f.name, strategy="offset", arg=by_name[other].name, options=options)
             if fspec is None:
                 try:
                     fspec = derive(f, model, f.name in unique, self.derivation)
@@ -240,6 +244,14 @@ class _Builder:
             order=tuple(_generation_order(plans + list(helpers), spec, self)), factory=spec.factory,
             vars=helpers, parent=parent, offset=self.offset_of(label), blocks=self.blocks_of(label),
         )
+
+    def check_constraints(self, spec: ModelSpec, rules, named: Mapping[str, FieldSpec]) -> None:
+        """A check constraint seedgen cannot read is the profile's to satisfy: each field it names needs a strategy."""
+        for name, fields in rules.unknown.items():
+            missing = [f for f in fields if f not in named]
+            if missing:
+                raise self.error(f"cannot tell which values pass its check constraint {name!r}; "
+                                 f"name a strategy for {', '.join(missing)} in the profile", spec.line, spec.label)
 
     def range_pk(self, model: type[models.Model]) -> bool:
         """Whether the model's pk is its row's place in the pk range (an AutoField or an MTI parent link)."""

@@ -39,7 +39,7 @@ STRATEGIES: dict[str, tuple[str, ...]] = {
     "duration": (),
     "binary": (),
     "regex": ("flags",),
-    "offset": ("direction", "strict"),
+    "offset": ("direction", "strict", "within"),
     "default": (),
 }
 DISTRIBUTIONS = ("uniform", "zipf")
@@ -331,6 +331,8 @@ def _check_arg(strategy: str, arg: Any, options: Mapping[str, Any], file: str, l
         items = arg if isinstance(arg, list) else [arg]
         if not items or not all(isinstance(t, str) for t in items):
             raise fail("template takes a string or a list of strings such as 'user{n}@example.com'")
+    if strategy == "offset" and (not isinstance(arg, str) or options.get("direction", "after") not in ("after", "before")):
+        raise fail("offset takes another field's name, with direction: after (default) or before")
     if strategy == "slugify" and not isinstance(arg, str):
         raise fail("slugify takes the name of another field")
     if strategy == "ref":
