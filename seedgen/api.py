@@ -234,6 +234,9 @@ def insert(
         migrate(database)  # with no project of its own, the demo blog makes its tables wherever it is sent
     from seedgen.plan.closure import resolve_in_database
 
+    from django.db import connections
+
+    plan = plan.for_connection(connections[database])
     plan = plan.with_existing(resolve_in_database(plan.existing, database))
     if not clear:
         plan = plan.starting_at(next_pks(plan, database))

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 
+from seedgen.errors import PlanError
 from seedgen.profile.schema import ObjectSpec, Profile
 
 
@@ -151,6 +152,21 @@ class Plan:
             start = placed[m.parent].pk_start + m.offset if m.parent else starts.get(m.label, 1)
             placed[m.label] = replace(m, pk_start=start)
         return replace(self, models=tuple(placed[m.label] for m in self.models))
+
+    def for_connection(self, connection) -> Plan:
+        """Without the models whose ``required_db_features`` the database lacks, as loaddata skips them."""
+        skipped = [m for m in self.models if not m.model._meta.can_migrate(connection)]
+        if not skipped:
+            return self
+        gone = {m.label for m in skipped}
+        for m in self.models:
+            for f in m.fields:
+                if m.label not in gone and f.target in gone and not f.field.null:
+                    raise PlanError(f"{m.model._meta.label}.{f.name} needs rows of {self.model(f.target).model._meta.label}, "
+                                    f"which database {connection.alias!r} cannot hold (required_db_features)")
+        notices = [f"{m.model._meta.label}: skipped, the database lacks its required_db_features" for m in skipped]
+        return replace(self, models=tuple(m for m in self.models if m.label not in gone),
+                       notices=self.notices + tuple(notices))
 
     def with_existing(self, existing: Mapping[str, ExistingRows]) -> Plan:
         return replace(self, existing={**self.existing, **existing})

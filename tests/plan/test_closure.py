@@ -76,3 +76,15 @@ def test_existing_true_points_at_rows_already_in_the_database(sqlite_db, tmp_pat
 
     assert set(Post.objects.using(sqlite_db).values_list("author_id", flat=True)) <= pks
     assert User.objects.using(sqlite_db).count() == 3
+
+
+def test_models_the_database_cannot_hold_are_skipped_with_a_notice(sqlite_db, monkeypatch, tmp_path):
+    from django.db import connections
+
+    from seedgen.demo.blog.models import Tag
+
+    monkeypatch.setattr(Tag._meta, "required_db_features", ["supports_no_such_thing"])
+    plan = build_plan(parse_profile("models:\n  blog.Tag: 3\n  blog.Category: 2\n", "p.yaml"))
+    kept = plan.for_connection(connections[sqlite_db])
+    assert [m.label for m in kept.models] == ["blog.category"]
+    assert kept.notices == ("blog.Tag: skipped, the database lacks its required_db_features",)
