@@ -232,9 +232,9 @@ def insert(
     connect(database)
     if os.environ.get("DJANGO_SETTINGS_MODULE") == DEMO_SETTINGS:
         migrate(database)  # with no project of its own, the demo blog makes its tables wherever it is sent
-    from seedgen.plan.closure import resolve_in_database
-
     from django.db import connections
+
+    from seedgen.plan.closure import resolve_in_database
 
     plan = plan.for_connection(connections[database])
     plan = plan.with_existing(resolve_in_database(plan.existing, database))

@@ -76,7 +76,25 @@ def valid_only(values: list[str], field: Any) -> list[str]:
             continue
         try:
             field.run_validators(value)
-        except ValidationError:
+        except (ValidationError, ValueError, TypeError):  # a validator that crashes on a value rejects it too
             continue
         kept.append(value)
     return kept
+
+
+# Alphabets tried, in order, when a derived text field's validators reject every Faker value.
+FALLBACK_ALPHABETS = ("0123456789abcdef", "0123456789", "abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def fallback_pools(key: int, max_length: int | None, size: int) -> list[list[str]]:
+    """Pools of plain strings (hex of even length, digits, lower-case letters and digits)
+    for a field whose validator wants a shape Faker's text does not have."""
+    import random
+
+    rand = random.Random(key)
+    length = min(max_length or 40, 40)
+    pools = []
+    for alphabet in FALLBACK_ALPHABETS:
+        n = length - length % 2 if alphabet.endswith("abcdef") and length > 1 else length
+        pools.append(["".join(rand.choice(alphabet) for _ in range(n)) for _ in range(size)])
+    return pools

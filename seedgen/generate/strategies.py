@@ -13,7 +13,7 @@ import math
 import random
 import string
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,6 +79,18 @@ def _pick(key: int, rows: np.ndarray, size: int, unique: bool) -> np.ndarray:
     return rng.integers(key, rows, 0, size - 1)
 
 
+def joint_digit(strategy: FieldStrategy, rows: np.ndarray) -> np.ndarray:
+    """A member's value index in a keyed permutation of every combination of its unique group
+    (``unique_together``): row *i* takes combination *i*, so no two rows share one."""
+    joint = strategy.field.options["joint"]
+    sizes = joint["sizes"]
+    key = rng.stream_key(strategy.plan.seed, strategy.model.label, "unique-together", *joint["group"])
+    combination = rng.Permutation(key, math.prod(sizes))(rows % math.prod(sizes))
+    for size in sizes[joint["position"] + 1:]:
+        combination //= size
+    return combination % sizes[joint["position"]]
+
+
 @register
 class Constant(FieldStrategy):
     name = "constant"
@@ -102,7 +114,9 @@ class Choice(FieldStrategy):
         self.cumulative = np.cumsum(weights) / weights.sum()
 
     def column(self, ctx: Context) -> list[Any]:
-        if self.field.unique:
+        if "joint" in self.field.options:
+            idx = joint_digit(self, ctx.rows)
+        elif self.field.unique:
             idx = _pick(self.key, ctx.rows, len(self.values), True)
         else:
             idx = np.searchsorted(self.cumulative, rng.uniform(self.key, ctx.rows), side="right")
@@ -222,6 +236,16 @@ class TextStrategy(FieldStrategy):
         self.pool = pools.text_pool(raw, self.field.max_length, self.field.unique, room, casefold=True)
         if self.field.field is not None:
             self.pool = pools.valid_only(self.pool, self.field.field)
+            wanted = self.model.count if self.field.unique else 1
+            if len(self.pool) < wanted and self.field.line is None:
+                # Derived, and the validators reject Faker's text: plainer shapes, the first with enough values.
+                for candidates in pools.fallback_pools(self.key, self.field.max_length, len(raw)):
+                    fitted = pools.text_pool(candidates, self.field.max_length, self.field.unique, room, casefold=True)
+                    valid = pools.valid_only(fitted, self.field.field)
+                    if len(valid) > len(self.pool):
+                        self.pool = valid
+                    if len(self.pool) >= wanted:
+                        break
         if not self.pool:
             raise self.fail("no value of this strategy passes the field's length and validators; "
                             "name a strategy for it in the profile, e.g. template: \"code-{n}\"")
@@ -423,21 +447,12 @@ class Ref(FieldStrategy):
         """One target row per row; -1 for none."""
         options = self.field.options
         if "joint" in options:
-            return self.joint(rows, options["joint"])
+            return joint_digit(self, rows)
         if options.get("tree"):
             return self.tree(rows)
         if hasattr(self, "cdf"):
             return np.minimum(np.searchsorted(self.cdf, rng.uniform(self.key, rows), side="right"), self.size - 1)
         return _pick(self.key, rows, self.size, self.field.unique)
-
-    def joint(self, rows: np.ndarray, joint: Mapping[str, Any]) -> np.ndarray:
-        """The digit of this field in a keyed permutation of every combination of the group's targets."""
-        sizes = joint["sizes"]
-        key = rng.stream_key(self.plan.seed, self.model.label, "unique-together", *joint["group"])
-        combination = rng.Permutation(key, math.prod(sizes))(rows % math.prod(sizes))
-        for size in sizes[joint["position"] + 1:]:
-            combination //= size
-        return combination % sizes[joint["position"]]
 
     def tree(self, rows: np.ndarray) -> np.ndarray:
         """A self-reference: each row points at an earlier row, so no chain ever cycles."""

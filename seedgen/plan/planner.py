@@ -304,15 +304,15 @@ class _Builder:
                          target="contenttypes.contenttype" if role == "content_type" else None)
 
     def joint_groups(self, spec: ModelSpec, plans: list[FieldPlan], groups, count: int) -> list[FieldPlan]:
-        """Unique groups made only of references: one keyed permutation over their pairs (triples …)."""
+        """Unique groups made only of references and choices: one keyed permutation over their combinations."""
         by_name = {p.name: p for p in plans}
         for group in groups:
             members = [by_name.get(name) for name in group]
             if any(m is None or m.unique for m in members):
                 continue
-            if not all(m.strategy == "ref" and not m.is_m2m and "joint" not in m.options for m in members):
+            if not all(self.joint_size(m) is not None and "joint" not in m.options for m in members):
                 continue
-            sizes = [self.target_size(m) for m in members]
+            sizes = [self.joint_size(m) for m in members]
             capacity = math.prod(sizes)
             if count > capacity:
                 names = ", ".join(group)
@@ -323,10 +323,15 @@ class _Builder:
                 by_name[m.name] = replace(m, options=options)
         return [by_name[p.name] for p in plans]
 
-    def target_size(self, plan: FieldPlan) -> int:
-        if plan.target in self.existing:
-            return len(self.existing[plan.target].values)
-        return self.counts_by_label.get(plan.target, 0)
+    def joint_size(self, plan: FieldPlan) -> int | None:
+        """How many values a member of a unique group can take, or None if it cannot join a permutation."""
+        if plan.strategy == "ref" and not plan.is_m2m and not plan.options.get("tree"):
+            if plan.target in self.existing:
+                return len(self.existing[plan.target].values)
+            return self.counts_by_label.get(plan.target, 0)
+        if plan.strategy == "choice" and not plan.when and not plan.null:
+            return len(plan.arg if isinstance(plan.arg, list) else [v for v, w in plan.arg.items() if w > 0])
+        return None
 
     def var_plan(self, spec: ModelSpec, fspec: FieldSpec, by_name: Mapping[str, Any]) -> FieldPlan:
         key = f"{spec.label}.vars.{fspec.name}"

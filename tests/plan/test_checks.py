@@ -18,19 +18,20 @@ from seedgen.profile import parse_profile
 from seedgen.profile.schema import ModelSpec
 
 
-def rows_of(model: type[models.Model], count: int = 300, fields: str = "") -> list[dict]:
-    """Plan and make ``count`` rows of a model that is not installed (so no profile can name it)."""
+def rows_of(model: type[models.Model], count: int = 300, targets: dict | None = None) -> list[dict]:
+    """Plan and make ``count`` rows of a model that is not installed (so no profile can name it);
+    ``targets`` gives the models it points at and their row counts."""
     from seedgen.plan.model import Plan
 
-    profile = parse_profile(f"models:\n  blog.Tag: 1\n{fields}", "p.yaml")
+    profile = parse_profile("models:\n  blog.Tag: 1\n", "p.yaml")
     builder = _Builder(profile, use_tz=True)
-    label = model._meta.label_lower
-    builder.own = {label: count}
-    builder.counts_by_label = {label: count}
-    spec = ModelSpec(label=model._meta.label, count=count, fields=profile.models[0].fields if fields else ())
-    model_plan = builder.model_plan(spec, model)
-    plan = Plan(profile=profile, seed=1, now=profile.now, use_tz=True, models=(model_plan,))
-    chunk = ModelGenerator(plan, model_plan).chunk(0, count)
+    counts = {m._meta.label_lower: n for m, n in (targets or {}).items()} | {model._meta.label_lower: count}
+    builder.own = dict(counts)
+    builder.counts_by_label = dict(counts)
+    plans = tuple(builder.model_plan(ModelSpec(label=m._meta.label, count=n), m)
+                  for m, n in [*(targets or {}).items(), (model, count)])
+    plan = Plan(profile=profile, seed=1, now=profile.now, use_tz=True, models=plans)
+    chunk = ModelGenerator(plan, plans[-1]).chunk(0, count)
     return [{name: column[i] for name, column in chunk.columns.items()} for i in range(count)]
 
 
