@@ -249,3 +249,29 @@ def migrate(database: str = "default") -> None:
 
     call_command("migrate", database=database, interactive=False, verbosity=0)
 
+
+def init_profile(app_labels: tuple[str, ...] = (), *, count: int = 10, settings: str | None = None) -> str:
+    """A profile of the installed apps' models (all apps when none is named): bare counts in dependency
+    order, with the strategies seedgen derives as comments. See ``seedgen.scaffold``."""
+    from seedgen.environment import setup_django
+    from seedgen.scaffold import write_profile
+
+    setup_django(settings)
+    return write_profile(app_labels, count)
+
+
+def check(
+    profile: Profile | str | Path,
+    *,
+    rows: int = 50,
+    database: str = "default",
+    seed: int | None = None,
+    settings: str | None = None,
+):
+    """Insert a sample of the profile's rows, ``full_clean()`` each one read back, roll it all back.
+
+    Returns a ``seedgen.check.CheckReport``.
+    """
+    from seedgen.check import check_profile
+
+    return check_profile(profile, rows=rows, database=database, seed=seed, settings=settings)

@@ -6,13 +6,17 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+from django.core.exceptions import NON_FIELD_ERRORS
 
 from seedgen import api
 from seedgen.errors import Interrupted, SeedgenError
 from seedgen.progress import Progress
+
+if TYPE_CHECKING:
+    from seedgen.check import CheckReport
 
 
 def parse_counts(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, int]:
@@ -144,6 +148,70 @@ def demo(profile: str, output: str) -> None:
     click.echo(f"database {settings.DATABASES['default']['NAME']} (migrated)", err=True)
     print_summary(api.insert(profile, clear=True))
     print_summary(api.export(profile, output, indent=2))
+
+
+@cli.command()
+@click.argument("app_labels", nargs=-1, metavar="[APP_LABEL]...")
+@click.option("-o", "--output", default="-", show_default=True, help="Profile file to write; '-' is stdout.")
+@click.option("--count", type=click.IntRange(min=0), default=10, show_default=True,
+              help="Rows of each model (one-to-one models: at most their target's).")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@click.option("--settings", help="Django settings module (else DJANGO_SETTINGS_MODULE, the demo's).")
+@user_errors
+def init(app_labels: tuple[str, ...], output: str, count: int, force: bool, settings: str | None) -> None:
+    """Write a profile of the installed apps' models: a count each, in dependency order, with
+    the strategy seedgen derives for every field as a comment. All apps when none is named,
+    without the rows Django makes itself (content types, permissions, sessions, admin log)."""
+    text = api.init_profile(app_labels, count=count, settings=settings)
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(output, "w" if force else "x", encoding="utf-8") as file:
+            file.write(text)
+    except FileExistsError:
+        raise click.ClickException(f"{output} exists; pass --force to overwrite it") from None
+    except OSError as exc:
+        raise click.ClickException(f"{output}: cannot write: {exc.strerror}") from None
+    click.echo(f"wrote {output}", err=True)
+
+
+@cli.command()
+@click.argument("profile", type=click.Path(dir_okay=False))
+@click.option("--rows", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Rows of each model to check at most; named objects always.")
+@click.option("--database", default="default", show_default=True, help="Django database alias.")
+@click.option("--seed", type=click.IntRange(min=0), help="Seed; overrides the profile's.")
+@click.option("--settings", help="Django settings module (else DJANGO_SETTINGS_MODULE, the profile's, the demo's).")
+@user_errors
+def check(profile: str, rows: int, database: str, seed: int | None, settings: str | None) -> None:
+    """Check that PROFILE makes valid rows: insert a sample in one transaction, run full_clean()
+    on every row read back, report what fails and how to fix it, and roll everything back."""
+    report = api.check(profile, rows=rows, database=database, seed=seed, settings=settings)
+    print_check(report)
+    if report.failing:
+        raise click.ClickException(f"{report.failing:,} of {report.rows:,} rows fail full_clean()")
+
+
+def print_check(report: CheckReport) -> None:
+    for m in report.models:
+        if not m.failing:
+            continue
+        click.echo(f"{m.label}: {m.failing:,} of {m.rows:,} rows fail full_clean()")
+        for f in m.failures:
+            name = "non-field errors (the model's clean() or constraints)" if f.field == NON_FIELD_ERRORS else f.field
+            click.echo(f"  {name}: {f.rows:,} rows" + (f", e.g. {f.example}" if f.example else ""))
+            for message in f.messages:
+                click.echo(f"    {message}")
+            if f.hint:
+                click.echo(f"    hint: {f.hint}")
+        click.echo("")
+    width = max([len(m.label) for m in report.models] + [5])
+    click.echo(f"{'model'.ljust(width)}  {'rows':>10}  {'failing':>10}")
+    for m in report.models:
+        click.echo(f"{m.label.ljust(width)}  {m.rows:>10,}  {m.failing:>10,}")
+    click.echo(f"{'total'.ljust(width)}  {report.rows:>10,}  {report.failing:>10,}")
+    click.echo(f"database {report.database!r} rolled back, no row kept")
 
 
 def print_notices(report: api.Report) -> None:
