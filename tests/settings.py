@@ -9,7 +9,8 @@ import tempfile
 
 from seedgen.demo.settings import DEFAULT_AUTO_FIELD, INSTALLED_APPS, TIME_ZONE, USE_TZ  # noqa: F401
 
-INSTALLED_APPS = [*INSTALLED_APPS, "tests.apps.reviews"]
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.apps.reviews",
+                  "tests.apps.catalog", "tests.apps.accounts", "tests.apps.inherit", "tests.apps.org", "tests.apps.fieldtypes"]
 
 SECRET_KEY = "seedgen-tests"
 TEST_DB_NAME = os.environ.get("SEEDGEN_TEST_DB_NAME", "seedgen_test")
