@@ -71,11 +71,12 @@ _TEXT_BY_VALIDATOR: tuple[tuple[type, str], ...] = (
     (v.DomainNameValidator, "domain_name"),
 )
 # A few small, non-empty JSON documents for a JSONField that may not be blank.
+# (Keys in jsonb's own order, shorter first, so PostgreSQL gives them back as written.)
 JSON_SAMPLES = [
-    {"enabled": True, "level": 1},
-    {"enabled": False, "level": 2},
+    {"level": 1, "enabled": True},
+    {"level": 2, "enabled": False},
     {"tags": ["new", "featured"]},
-    {"color": "blue", "size": "M"},
+    {"size": "M", "color": "blue"},
     {"source": "import", "version": 3},
     {"notes": "checked", "score": 7},
 ]

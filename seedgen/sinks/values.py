@@ -16,6 +16,8 @@ from typing import Any
 
 import orjson
 from django.db import models
+from django.db.models.base import ModelState
+from django.db.models.query_utils import DeferredAttribute
 
 from seedgen.plan import FieldPlan
 
@@ -70,12 +72,29 @@ def python_column(field: FieldPlan, values: list[Any]) -> list[Any]:
     """Django's python-serializer form of a column (what every format starts from)."""
     if field.is_m2m:
         return values  # lists of pks or of natural keys
+    if _wrapped(field.field):
+        return [_through_instance(field.field, v) for v in values]
     types = set(map(type, values))
     passing = PROTECTED + ((list,) if field.field.is_relation else ())  # a natural key
     if all(issubclass(t, passing) for t in types):
         return values
     convert = value_to_string(field.field)
     return [v if isinstance(v, passing) else convert(v) for v in values]
+
+
+def _wrapped(field: models.Field) -> bool:
+    """Whether the model's attribute wraps the stored value (a FileField's FieldFile): the rule is then
+    applied to what the attribute gives, as Django's serializer does."""
+    return getattr(type(field), "descriptor_class", DeferredAttribute) is not DeferredAttribute
+
+
+def _through_instance(field: models.Field, value: Any) -> Any:
+    model = field.model
+    instance = model.__new__(model)
+    instance._state = ModelState()
+    setattr(instance, field.attname, value)
+    held = field.value_from_object(instance)
+    return held if isinstance(held, PROTECTED) else field.value_to_string(instance)
 
 
 def json_column(field: FieldPlan, values: list[Any], *, fragments: bool) -> list[Any]:
@@ -101,9 +120,12 @@ def yaml_column(field: FieldPlan, values: list[Any]) -> list[Any]:
     return [str(v) if isinstance(v, dt.time) else v for v in values]
 
 
-def xml_text(field: models.Field) -> Callable[[Any], str]:
-    """The text of a non-null, non-relation value in Django's XML: ``value_to_string``, JSON for a JSONField."""
+def xml_text(field: models.Field) -> Callable[[Any], str | None]:
+    """The text of a non-relation value in Django's XML (None for ``<None/>``): ``value_to_string``,
+    JSON for a JSONField."""
+    if _wrapped(field):
+        return lambda v: _through_instance(field, v) if v is not None else ""  # a FieldFile is never None
     convert = value_to_string(field)
     if field.get_internal_type() == "JSONField":  # Django's XML serializer has this one case
-        return lambda v: json.dumps(convert(v), cls=field.encoder)
-    return convert
+        return lambda v: None if v is None else json.dumps(convert(v), cls=field.encoder)
+    return lambda v: None if v is None else convert(v)

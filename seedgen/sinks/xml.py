@@ -35,7 +35,7 @@ class XmlSink(FixtureSink):
         m2m = [f for f in model.m2m if f.field.remote_field.through._meta.auto_created]
         for row, pk in enumerate(chunk.pks if model.auto_pk else chunk.columns[model.pk_name]):
             self.newline(1)
-            xml.startElement("object", {"model": model.label, "pk": pk_text(pk)})
+            xml.startElement("object", {"model": model.label, "pk": str(pk) if model.auto_pk else pk_text(pk)})
             for f in fields:
                 value = chunk.columns[f.name][row]
                 self.newline(2)
@@ -49,10 +49,11 @@ class XmlSink(FixtureSink):
                         xml.characters(str(value))
                 else:
                     xml.startElement("field", {"name": f.name, "type": f.kind})
-                    if value is None:
+                    text = texts[f.name](value)
+                    if text is None:
                         xml.addQuickElement("None")
                     else:
-                        xml.characters(texts[f.name](value))
+                        xml.characters(text)
                 xml.endElement("field")
             for f in m2m:
                 self.newline(2)
