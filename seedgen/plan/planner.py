@@ -47,10 +47,12 @@ def build_plan(
 
     builder = _Builder(profile, settings.USE_TZ, existing_pks)
     classes = {spec.label: builder.model_class(spec) for spec in profile.models}
+    notices = builder.one_table_once(classes)
+    profile = builder.profile
     own = builder.counts(counts or {}, scale, classes)
     specs = {classes[spec.label]._meta.label_lower: spec for spec in profile.models}
-    notices = [f"{specs[label].label}: the rows Django makes after migrate are used, none are generated"
-               for label in specs if label in closure.DJANGO_MADE]
+    notices += [f"{specs[label].label}: the rows Django makes after migrate are used, none are generated"
+                for label in specs if label in closure.DJANGO_MADE]
     listed = {label: closure.Needed(classes[spec.label], own[label]) for label, spec in specs.items()
               if label not in closure.DJANGO_MADE}
     named = {label: {f.name: bool(f.options.get("existing")) for f in spec.fields if f.strategy == "ref"}
@@ -107,6 +109,27 @@ class _Builder:
         if model._meta.abstract or not model._meta.managed and model._meta.auto_created:
             raise self.error("cannot generate rows for this model", spec.line, spec.label)
         return model
+
+    def one_table_once(self, classes: dict[str, type[models.Model]]) -> list[str]:
+        """A proxy is its concrete model's table: listed beside that model it is dropped, with a notice;
+        two entries for one table otherwise are an error."""
+        direct = {classes[spec.label]: spec for spec in self.profile.models if not apps.get_model(spec.label)._meta.proxy}
+        seen: dict[type[models.Model], ModelSpec] = {}
+        kept, notices = [], []
+        for spec in self.profile.models:
+            model = classes[spec.label]
+            if apps.get_model(spec.label)._meta.proxy and model in direct:
+                notices.append(f"{spec.label}: a proxy of {direct[model].label}, whose rows it shares; "
+                               f"{direct[model].label}'s count is used")
+                continue
+            if model in seen:
+                raise self.error(f"is the same table as {seen[model].label}; list one of them", spec.line, spec.label)
+            seen[model] = spec
+            kept.append(spec)
+        self.profile = replace(self.profile, models=tuple(kept))
+        for label in [label for label in classes if label not in {spec.label for spec in kept}]:
+            del classes[label]
+        return notices
 
     def counts(self, overrides: Mapping[str, int], scale: float, classes: Mapping[str, type]) -> dict[str, int]:
         by_lower = {classes[s.label]._meta.label_lower: s for s in self.profile.models}

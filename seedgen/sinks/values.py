@@ -85,6 +85,8 @@ def python_column(field: FieldPlan, values: list[Any]) -> list[Any]:
 def _wrapped(field: models.Field) -> bool:
     """Whether the model's attribute wraps the stored value (a FileField's FieldFile): the rule is then
     applied to what the attribute gives, as Django's serializer does."""
+    if field.is_relation:
+        return False  # a key holds a pk or a natural key, whatever its attribute gives
     return getattr(type(field), "descriptor_class", DeferredAttribute) is not DeferredAttribute
 
 

@@ -88,3 +88,18 @@ def test_models_the_database_cannot_hold_are_skipped_with_a_notice(sqlite_db, mo
     kept = plan.for_connection(connections[sqlite_db])
     assert [m.label for m in kept.models] == ["blog.category"]
     assert kept.notices == ("blog.Tag: skipped, the database lacks its required_db_features",)
+
+
+def test_a_proxy_listed_with_its_model_shares_its_rows():
+    plan = plan_of("models:\n  inherit.Place: 12\n  inherit.Landmark: 5\n")
+    assert plan.model("inherit.Place").count == 12
+    assert "inherit.Landmark: a proxy of inherit.Place, whose rows it shares; inherit.Place's count is used" in plan.notices
+
+
+def test_one_table_listed_twice_is_an_error():
+    import pytest
+
+    from seedgen.errors import ProfileError
+
+    with pytest.raises(ProfileError, match=r"p.yaml:3: blog.post: is the same table as blog.Post"):
+        plan_of("models:\n  blog.Post: 12\n  blog.post: 5\n")
