@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from seedgen.errors import Interrupted, SinkError
 from seedgen.profile import Profile, load_profile
@@ -105,6 +108,7 @@ def run(plan, sink, *, chunk_size: int | None = None, progress: Progress | None 
     # Every pool and table is built before the first row is written, so that a field
     # seedgen cannot fill stops the run before the sink has anything to undo.
     generators = [ModelGenerator(plan, model) for model in plan.models]
+    restore = _stop_on_signals()
     try:
         sink.open(plan)
         for model, generator in zip(plan.models, generators):
@@ -124,16 +128,53 @@ def run(plan, sink, *, chunk_size: int | None = None, progress: Progress | None 
             progress.status("finishing: last rows, checks, commit ...")
         sink.close()
         report.closing = time.perf_counter() - started
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Stopped) as exc:
         sink.abort()
-        raise Interrupted("interrupted: nothing was written") from None
+        raise Interrupted(f"{_stop_name(exc)}: nothing was written", exit_code=_exit_code(exc)) from None
     except BaseException:
         sink.abort()
         raise
     finally:
+        restore()
         if progress:
             progress.end_line()
     return report
+
+
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP arrived: unwinds a run like Ctrl-C does, so the sink aborts."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop_on_signals() -> Callable[[], None]:
+    """Turn SIGTERM and SIGHUP into ``Stopped`` until the returned function puts the old handlers back."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None  # only the main thread may set handlers; a caller's thread keeps its own
+
+    def stop(signum: int, frame: Any) -> None:
+        raise Stopped(signum)
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            previous[number] = signal.signal(number, stop)
+    def restore() -> None:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+    return restore
+
+
+def _stop_name(exc: BaseException) -> str:
+    return "interrupted" if isinstance(exc, KeyboardInterrupt) else f"stopped by {signal.Signals(exc.signum).name}"
+
+
+def _exit_code(exc: BaseException) -> int:
+    return 130 if isinstance(exc, KeyboardInterrupt) else 128 + exc.signum
 
 
 def export(
@@ -157,13 +198,13 @@ def export(
         raise SinkError("give either an output file or a per-model directory")
     plan = prepare(profile, seed=seed, counts=counts, scale=scale, settings=settings)
     if per_model is not None:
-        directory = Path(per_model)
-        if not directory.is_dir():
-            raise SinkError(f"{directory}: no such directory")
-        sink = PerModelSink(directory, format or "json", None, indent)
+        sink = PerModelSink(Path(per_model), format or "json", None, indent)
     else:
         suffix_format, compression = split_suffix(output) if str(output) != "-" else (None, None)
-        fmt = format or suffix_format
+        if format and suffix_format and format != suffix_format:
+            raise SinkError(f"{output}: the name says {suffix_format} and --format says {format}; "
+                            "make them agree or drop --format")
+        fmt = format or suffix_format or ("jsonl" if str(output) == "-" else None)  # a stream: one object a line
         if fmt is None:
             raise SinkError(f"{output}: cannot tell the format from the name; pass --format json|jsonl|yaml|xml")
         sink = fixture_sink(fmt, Output(output, compression), indent=indent)
@@ -174,6 +215,7 @@ def export(
 
 def connect(alias: str) -> None:
     """Open database ``alias`` now, so an unreachable server is one clear error."""
+    from django.core.exceptions import ImproperlyConfigured
     from django.db import DatabaseError, connections
 
     from seedgen.sinks.database import first_line
@@ -184,6 +226,17 @@ def connect(alias: str) -> None:
         connections[alias].ensure_connection()
     except DatabaseError as exc:
         raise SinkError(f"database {alias!r}: cannot connect: {first_line(exc)}") from None
+    except ImproperlyConfigured as exc:
+        engine = connections.settings[alias].get("ENGINE", "")
+        extra = DRIVER_EXTRAS.get(engine.rsplit(".", 1)[-1])
+        if extra is None:
+            raise SinkError(f"database {alias!r}: {first_line(exc)}") from None
+        raise SinkError(f"database {alias!r}: no {engine.rsplit('.', 1)[-1]} driver is installed; "
+                        f"pip install 'seedgen[{extra}]'") from None
+
+
+# The extra that installs a database's driver (pyproject's optional dependencies).
+DRIVER_EXTRAS = {"postgresql": "postgresql", "mysql": "mysql"}
 
 
 def next_pks(plan, alias: str) -> dict[str, int]:

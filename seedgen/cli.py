@@ -51,7 +51,7 @@ def user_errors(command: Callable) -> Callable:
             return command(*args, **kwargs)
         except Interrupted as exc:
             click.echo(f"Error: {exc}", err=True)
-            sys.exit(130)
+            sys.exit(exc.exit_code)
         except SeedgenError as exc:
             raise click.ClickException(str(exc)) from None
         except KeyboardInterrupt:
@@ -114,7 +114,8 @@ def plan(profile: str, seed: int | None, counts: dict[str, int], scale: float, s
 @click.option("--database-url", metavar="URL",
               help="postgresql://…, mysql://… or sqlite:///path; replaces the settings of --database for this run.")
 @click.option("--clear", is_flag=True, help="Delete the rows of the profile's models first (same transaction).")
-@click.option("--yes", "-y", "assume_yes", is_flag=True, help="Do not ask before --clear deletes rows.")
+@click.option("--yes", "-y", "--noinput", "--no-input", "assume_yes", is_flag=True,
+              help="Do not ask before --clear deletes rows.")
 @click.option("--chunk-size", type=click.IntRange(min=1), help="Rows generated and inserted at a time.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars and no summary.")
 @user_errors
@@ -123,7 +124,13 @@ def insert(profile: str, seed: int | None, counts: dict[str, int], scale: float,
            quiet: bool) -> None:
     """Insert the data of PROFILE into a database, all rows or none."""
     if clear and not assume_yes:
-        click.confirm("--clear deletes every row of the profile's models. Go on?", abort=True)
+        try:
+            click.confirm("--clear deletes every row of the profile's models. Go on?", abort=True)
+        except click.Abort:
+            if sys.stdin.isatty():
+                raise
+            # End of input: nobody there to answer.
+            raise click.UsageError("--clear deletes rows, and there is no terminal to ask on; pass --yes (or --noinput)") from None
     report = api.insert(profile, database=database, database_url=database_url, clear=clear, seed=seed,
                         counts=counts, scale=scale, settings=settings, chunk_size=chunk_size,
                         progress=None if quiet else Progress())

@@ -8,10 +8,16 @@ that says what was wrong, where, and what to do::
     ├── SettingsError       Django settings that cannot be loaded
     ├── PlanError           a profile that does not fit the models
     └── SinkError           an output file or database that cannot take the rows
-        └── Interrupted     Ctrl-C during a write; nothing was kept
+        └── Interrupted     Ctrl-C, SIGTERM or SIGHUP during a write; nothing was kept
+
+``suggest`` and ``short`` are the pieces of messages every step shares.
 """
 
 from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
 
 
 class SeedgenError(Exception):
@@ -38,4 +44,20 @@ class SinkError(SeedgenError):
 
 
 class Interrupted(SinkError):
-    pass
+    """A run stopped by a signal; ``exit_code`` is the shell's 128 + signal number (130 for Ctrl-C)."""
+
+    def __init__(self, message: str, *, exit_code: int = 130) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def suggest(word: Any, choices: Iterable[Any]) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``choices``, or nothing when none is close."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def short(value: Any) -> str:
+    """A value as a one-line message shows it: cut to 60 characters."""
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= 60 else text[:57] + "..."

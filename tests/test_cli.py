@@ -250,3 +250,35 @@ def test_insert_with_the_demo_settings_makes_the_demo_database(tmp_path):
 
     with sqlite3.connect(database) as conn:
         assert conn.execute("SELECT count(*) FROM blog_post").fetchone() == (50,)
+
+
+@pytest.mark.parametrize(("url", "blocked", "extra"), [
+    ("postgresql://postgres@127.0.0.1:5432/x", ["psycopg", "psycopg2"], "postgresql"),
+    ("mysql://root@127.0.0.1:3306/x", ["MySQLdb", "pymysql"], "mysql"),
+])
+def test_a_missing_database_driver_names_the_extra_to_install(tmp_path, url, blocked, extra):
+    """As after a plain `pip install seedgen`: the driver cannot be imported."""
+    code = "import sys\n" + "".join(f"sys.modules[{name!r}] = None\n" for name in blocked) + \
+        "from seedgen.cli import main\nsys.argv = ['seedgen'] + sys.argv[1:]\nmain()\n"
+    result = subprocess.run([sys.executable, "-c", code, "insert", BLOG, "--database-url", url],
+                            capture_output=True, text=True, cwd=tmp_path,
+                            env={"PATH": "", "PYTHONPATH": str(REPO), "SEEDGEN_DEMO_DB": str(tmp_path / "d.sqlite3")})
+    assert result.returncode == 1, result.stderr
+    assert f"pip install 'seedgen[{extra}]'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_clear_with_no_terminal_to_ask_on_says_to_pass_yes(tmp_path):
+    result = invoke("insert", BLOG, "--clear", input="")
+    assert result.exit_code == 2
+    assert "pass --yes (or --noinput)" in result.output
+
+
+def test_create_sample_data_clear_with_no_terminal_says_to_pass_noinput(sqlite_db, monkeypatch):
+    import io
+
+    from django.core.management.base import CommandError
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    with pytest.raises(CommandError, match=r"pass --noinput \(or --yes\)"):
+        call_command("create_sample_data", "--clear", "--database", sqlite_db)

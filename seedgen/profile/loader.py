@@ -18,7 +18,18 @@ class LineDict(dict):
     key_lines: dict[Any, int]
 
 
+# The tags plain YAML data resolves to; any other (!!python/object, !include, …) is refused.
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:str", "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
 def _convert(node: yaml.Node, loader: yaml.SafeLoader, file: str) -> Any:
+    if node.tag not in _PLAIN_TAGS:
+        raise ProfileError(f"the YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed: "
+                           "a profile is plain data", file=file, line=node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         result = LineDict()
         result.line = node.start_mark.line + 1

@@ -65,8 +65,7 @@ class Output:
             self.stream = sys.stdout.buffer
             return self.stream
         directory = os.path.dirname(os.path.abspath(self.path))
-        if not os.path.isdir(directory):
-            raise SinkError(f"{self.path}: the directory {directory} does not exist")
+        self.made_dirs = make_directories(directory, self.path)
         try:
             fd, self.tmp = tempfile.mkstemp(prefix=f".{os.path.basename(self.path)}.", suffix=".tmp", dir=directory)
         except OSError as exc:
@@ -115,6 +114,7 @@ class Output:
         if self.tmp and os.path.exists(self.tmp):
             os.unlink(self.tmp)
         self.tmp = None
+        remove_directories(getattr(self, "made_dirs", []))
 
     def _close_streams(self) -> None:
         if self.stream is not None and self.stream is not self.raw:
@@ -124,3 +124,28 @@ class Output:
         if self.raw is not None and not self.raw.closed:
             self.raw.close()
         self.stream = self.raw = None
+
+
+def make_directories(directory: str, path: str) -> list[str]:
+    """Create ``directory`` and any missing parents; the ones made, deepest first, so a failed run can take them back."""
+    missing = []
+    while directory and not os.path.isdir(directory):
+        missing.append(directory)
+        directory = os.path.dirname(directory)
+    try:
+        for made in reversed(missing):
+            os.mkdir(made)
+    except OSError as exc:
+        remove_directories(missing)
+        raise SinkError(f"{path}: cannot create the directory {made}: {exc.strerror}") from None
+    return missing
+
+
+def remove_directories(made: list[str]) -> None:
+    """Remove directories a run made, deepest first, where they are still empty."""
+    for directory in made:
+        try:
+            os.rmdir(directory)
+        except OSError:
+            return
+

@@ -7,7 +7,7 @@ from pathlib import Path
 from seedgen.generate.chunks import Chunk
 from seedgen.plan import Plan
 from seedgen.sinks import fixture_sink
-from seedgen.sinks.base import Output, Sink
+from seedgen.sinks.base import Output, Sink, make_directories, remove_directories
 
 
 def per_model_name(index: int, label: str, fmt: str, compression: str | None) -> str:
@@ -25,6 +25,7 @@ class PerModelSink(Sink):
 
     def open(self, plan: Plan) -> None:
         super().open(plan)
+        self.made_dirs = make_directories(str(self.directory.resolve()), str(self.directory))
         for index, model in enumerate(plan.models, start=1):
             path = self.directory / per_model_name(index, model.label, self.fmt, self.compression)
             sink = fixture_sink(self.fmt, Output(path, self.compression), indent=self.indent)
@@ -42,3 +43,4 @@ class PerModelSink(Sink):
     def abort(self) -> None:
         for sink in self.sinks.values():
             sink.abort()
+        remove_directories(getattr(self, "made_dirs", []))

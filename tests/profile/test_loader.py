@@ -80,3 +80,14 @@ def test_count_below_the_named_objects():
 def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(ProfileError, match="no such profile file"):
         load_profile(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize("text", [
+    "models:\n  blog.Tag: !!python/object:os.system {}\n",
+    "models:\n  blog.Tag: !!python/name:os.system\n",
+    "models:\n  blog.Tag: !custom 3\n",
+    "models: !!set {blog.Tag}\n",
+])
+def test_a_yaml_tag_that_is_not_plain_data_is_refused_with_its_line(text):
+    with pytest.raises(ProfileError, match=r"p.yaml:\d: the YAML tag .* is not allowed: a profile is plain data"):
+        parse_profile(text, "p.yaml")

@@ -120,6 +120,30 @@ def test_an_interrupted_export_leaves_no_file_and_says_so(tmp_path, monkeypatch)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_an_export_into_a_missing_directory_is_a_clear_error(tmp_path):
-    with pytest.raises(SinkError, match="does not exist"):
-        api.export(BLOG, tmp_path / "missing" / "blog.json")
+def test_an_export_into_a_missing_directory_makes_it(tmp_path):
+    api.export(BLOG, tmp_path / "new" / "dir" / "blog.json")
+    assert (tmp_path / "new" / "dir" / "blog.json").exists()
+
+
+def test_a_failed_export_takes_back_the_directories_it_made(tmp_path, monkeypatch):
+    from seedgen.sinks.json import JsonSink
+
+    def fail(self, chunk):
+        raise SinkError("simulated")
+
+    monkeypatch.setattr(JsonSink, "render", fail)
+    with pytest.raises(SinkError, match="simulated"):
+        api.export(BLOG, tmp_path / "new" / "dir" / "blog.json")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_suffix_that_contradicts_the_format_is_refused(tmp_path):
+    with pytest.raises(SinkError, match="the name says json and --format says yaml"):
+        api.export(BLOG, tmp_path / "out.json", format="yaml")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_standard_output_without_a_format_is_json_lines(capfdbinary):
+    api.export(BLOG, "-")
+    lines = capfdbinary.readouterr().out.decode().splitlines()
+    assert len(lines) == 70 and all(json.loads(line)["model"] for line in lines)

@@ -81,7 +81,12 @@ BUSY = {
 }
 
 
-def test_sigint_while_rows_stream_in_rolls_back_and_says_so(server_db):
+STOPS = [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "stopped by SIGTERM"),
+         (signal.SIGHUP, 129, "stopped by SIGHUP")]
+
+
+@pytest.mark.parametrize(("signum", "code", "said"), STOPS[:2])  # SIGHUP takes SIGTERM's path; the export test has it
+def test_a_signal_while_rows_stream_in_rolls_back_and_says_so(server_db, signum, code, said):
     from tests.sinks.test_postgresql import schema
 
     api.insert(BLOG, database=server_db, counts={"blog.Post": 5})
@@ -97,13 +102,35 @@ def test_sigint_while_rows_stream_in_rolls_back_and_says_so(server_db):
             assert proc.poll() is None, proc.communicate()
             assert time.monotonic() < deadline, "the insert never started streaming rows"
             time.sleep(0.005)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signum)
         _, err = proc.communicate(timeout=120)
     finally:
         proc.kill()
-    assert proc.returncode == 130, err
-    assert err.strip().splitlines()[-1] == "Error: interrupted: nothing was written"
+    assert proc.returncode == code, err
+    assert err.strip().splitlines()[-1] == f"Error: {said}: nothing was written"
     assert "Traceback" not in err
     assert dumpdata(server_db) == before
     if before_schema is not None:
         assert schema(server_db) == before_schema
+
+
+@pytest.mark.parametrize(("signum", "code", "said"), STOPS)
+def test_a_signal_during_an_export_leaves_no_file_behind(tmp_path, signum, code, said):
+    target = tmp_path / "large.jsonl.gz"
+    command = [sys.executable, "-m", "seedgen", "export", str(PROFILES / "large.yaml"), "--count", "blog.Post=400000",
+               "-o", str(target), "--settings", "tests.settings"]
+    proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    try:
+        deadline = time.monotonic() + 120
+        while not any(p.stat().st_size for p in tmp_path.iterdir()):
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the export never started writing"
+            time.sleep(0.005)
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == code, err
+    assert err.strip().splitlines()[-1] == f"Error: {said}: nothing was written"
+    assert list(tmp_path.iterdir()) == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from seedgen import api
-from seedgen.errors import SeedgenError
+from seedgen.errors import Interrupted, SeedgenError
 from seedgen.management.commands.export_fixture import parse_count
 from seedgen.progress import Progress
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         for flag, label in SHORTCUTS.items():
             parser.add_argument(f"--{flag}", type=int, help=f"Number of {label} rows.")
         parser.add_argument("--clear", action="store_true", help="Delete the profile's models' rows first.")
-        parser.add_argument("--noinput", "--no-input", action="store_false", dest="interactive",
+        parser.add_argument("--noinput", "--no-input", "--yes", action="store_false", dest="interactive",
                             help="Do not ask before --clear deletes rows.")
         parser.add_argument("--database", default="default", help="Database alias.")
         parser.add_argument("--database-url", metavar="URL",
@@ -42,7 +42,10 @@ class Command(BaseCommand):
                     raise CommandError(f"--{flag} must not be negative")
                 counts[label] = options[flag]
         if options["clear"] and options["interactive"]:
-            answer = input("--clear deletes every row of the profile's models. Type 'yes' to go on: ")
+            try:
+                answer = input("--clear deletes every row of the profile's models. Type 'yes' to go on: ")
+            except EOFError:  # nobody there to answer
+                raise CommandError("--clear deletes rows, and there is no terminal to ask on; pass --noinput (or --yes)") from None
             if answer.strip().lower() != "yes":
                 raise CommandError("nothing was changed")
         progress = Progress() if options["verbosity"] > 0 else None  # standard error, on a terminal only
@@ -50,8 +53,12 @@ class Command(BaseCommand):
             report = api.insert(options["profile"], database=options["database"], database_url=options["database_url"],
                                 clear=options["clear"], seed=options["seed"], counts=counts, scale=options["scale"],
                                 progress=progress)
+        except Interrupted as exc:
+            raise CommandError(str(exc), returncode=exc.exit_code) from None
         except SeedgenError as exc:
             raise CommandError(str(exc)) from None
+        except KeyboardInterrupt:
+            raise CommandError("interrupted: nothing was written", returncode=130) from None
         if options["verbosity"] > 0:
             for model in report.models:
                 self.stdout.write(f"Created {model.rows:,} {model.label} rows in {model.seconds:.2f}s ({model.rate:,.0f} rows/s)")
