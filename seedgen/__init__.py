@@ -1,1 +1,24 @@
-"""seedgen: seeded, realistic sample data for Django models, at any volume."""
+"""seedgen: seeded, realistic sample data for Django models, at any volume.
+
+What users may import, all from here::
+
+    export(profile, "blog.json")            write a fixture that loaddata accepts
+    insert(profile, database="default")     insert the rows, all or none
+    plan(profile)                           everything decided before a value is made
+    check(profile)                          full_clean() a sample inside a rolled-back transaction
+    init_profile(["blog"])                  the text of a bare-count profile of installed apps
+    load_profile(path), parse_profile(text) a validated Profile
+
+``profile`` is a path or a ``Profile``; every error a user can cause is a
+``SeedgenError`` (see ``seedgen.errors``).
+"""
+
+from seedgen.api import Report, check, export, init_profile, insert
+from seedgen.api import prepare as plan
+from seedgen.errors import Interrupted, PlanError, ProfileError, SeedgenError, SettingsError, SinkError
+from seedgen.profile import Profile, load_profile, parse_profile
+
+__all__ = [
+    "Interrupted", "PlanError", "Profile", "ProfileError", "Report", "SeedgenError", "SettingsError", "SinkError",
+    "check", "export", "init_profile", "insert", "load_profile", "parse_profile", "plan",
+]

@@ -45,6 +45,8 @@ class ModelReport:
 
 @dataclass
 class Report:
+    """What a run made: rows and seconds per model, the files written, and the plan's notices."""
+
     models: list[ModelReport] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
     closing: float = 0.0  # seconds the sink took to finish: rows still in flight, checks, commit or rename
@@ -81,7 +83,7 @@ def prepare(
     setup_django(settings, profile.settings)
     if database_url:
         use_database_url(database_url, database)
-    from seedgen.plan import build_plan
+    from seedgen.planning import build_plan
 
     def existing_pks(model) -> list:
         from django.db import DatabaseError
@@ -107,9 +109,9 @@ def run(plan, sink, *, chunk_size: int | None = None, progress: Progress | None 
     report = Report(notices=plan.notices)
     # Every pool and table is built before the first row is written, so that a field
     # seedgen cannot fill stops the run before the sink has anything to undo.
-    generators = [ModelGenerator(plan, model) for model in plan.models]
     restore = _stop_on_signals()
     try:
+        generators = [ModelGenerator(plan, model) for model in plan.models]
         sink.open(plan)
         for model, generator in zip(plan.models, generators):
             label = model.model._meta.label
@@ -240,23 +242,10 @@ DRIVER_EXTRAS = {"postgresql": "postgresql", "mysql": "mysql"}
 
 
 def next_pks(plan, alias: str) -> dict[str, int]:
-    """Where each model's rows start so they go after the rows already there."""
-    from django.db import DatabaseError
-    from django.db.models import Max
+    """Where each model's rows start so they go after the rows already there (nothing reserved)."""
+    from seedgen.sinks.database import first_free_pks
 
-    from seedgen.sinks.database import first_line
-
-    starts = {}
-    for model in plan.roots:
-        if not model.auto_pk:
-            continue  # its pks are generated values (a UUID, a natural code), not a range
-        try:
-            top = model.model._base_manager.using(alias).aggregate(top=Max("pk"))["top"]
-        except DatabaseError as exc:
-            raise SinkError(f"database {alias!r}: cannot read {model.model._meta.db_table}: "
-                            f"{first_line(exc)}; run `manage.py migrate` first") from None
-        starts[model.label] = (top or 0) + 1
-    return starts
+    return first_free_pks(plan, alias)
 
 
 def insert(
@@ -287,13 +276,16 @@ def insert(
         migrate(database)  # with no project of its own, the demo blog makes its tables wherever it is sent
     from django.db import connections
 
-    from seedgen.plan.closure import resolve_in_database
+    from seedgen.planning.closure import resolve_in_database
 
     plan = plan.for_connection(connections[database])
     plan = plan.with_existing(resolve_in_database(plan.existing, database))
+    sink = database_sink(database, clear=clear)
     if not clear:
-        plan = plan.starting_at(next_pks(plan, database))
-    return run(plan, database_sink(database, clear=clear), chunk_size=chunk_size, progress=progress)
+        # The pk range comes from the table's sequence, so an application inserting
+        # meanwhile gets pks past it instead of clashing with the rows being written.
+        plan = plan.starting_at(sink.reserve(plan))
+    return run(plan, sink, chunk_size=chunk_size, progress=progress)
 
 
 def migrate(database: str = "default") -> None:

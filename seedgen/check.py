@@ -20,7 +20,7 @@ from django.test.utils import override_settings
 from seedgen import api
 from seedgen.errors import Interrupted, SeedgenError
 from seedgen.generate.chunks import Chunk
-from seedgen.plan import ModelPlan, Plan
+from seedgen.planning import ModelPlan, Plan
 from seedgen.profile import FieldSpec, Profile
 from seedgen.sinks.base import Sink
 from seedgen.sinks.database import database_sink
@@ -110,7 +110,7 @@ class _Sample:
 
     def plan(self, profile: Profile) -> Plan:
         """The plan of ``profile``'s sample, placed in the database as ``api.insert`` places its rows."""
-        from seedgen.plan.closure import resolve_in_database
+        from seedgen.planning.closure import resolve_in_database
 
         plan = api.prepare(profile, seed=self.seed, counts=self.counts, database=self.database)
         plan = plan.with_existing(resolve_in_database(plan.existing, self.database))

@@ -228,6 +228,9 @@ def print_notices(report: api.Report) -> None:
 
 def print_summary(report: api.Report) -> None:
     print_notices(report)
+    if sys.stderr.isatty():
+        print_table(report)
+        return
     width = max([len(m.label) for m in report.models] + [5])
     click.echo(f"{'model'.ljust(width)}  {'rows':>10}  {'seconds':>8}  {'rows/s':>10}", err=True)
     for m in report.models:
@@ -240,3 +243,22 @@ def print_summary(report: api.Report) -> None:
 
 def main() -> None:
     cli(prog_name="seedgen")
+
+
+def print_table(report: api.Report) -> None:
+    """The summary as a rich table, for a person at a terminal (plain lines go to pipes and logs)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False)
+    for name, justify in (("model", "left"), ("rows", "right"), ("seconds", "right"), ("rows/s", "right")):
+        table.add_column(name, justify=justify)
+    for m in report.models:
+        table.add_row(m.label, f"{m.rows:,}", f"{m.seconds:.2f}", f"{m.rate:,.0f}")
+    table.add_row("finishing", "", f"{report.closing:.2f}", "")
+    table.add_row("total", f"{report.rows:,}", f"{report.seconds:.2f}", "", style="bold")
+    console = Console(stderr=True)
+    console.print(table)
+    for path in report.outputs:
+        console.print(f"wrote {path}", highlight=False)
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import urllib.parse
 
@@ -23,8 +24,33 @@ def use_pymysql() -> None:
         pymysql.install_as_MySQLdb()
 
 
+# The line of a manage.py that names its settings, as startproject writes it.
+_MANAGE_SETTINGS = re.compile(r"""os\.environ\.setdefault\(\s*["']DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']""")
+
+
+def find_project(start: str | None = None) -> tuple[str, str] | None:
+    """(directory, settings module) of the Django project around ``start`` (the working directory):
+    the nearest manage.py in it or a parent that names its settings, as manage.py would use them."""
+    directory = os.path.abspath(start or os.getcwd())
+    while True:
+        manage = os.path.join(directory, "manage.py")
+        if os.path.isfile(manage):
+            try:
+                with open(manage, encoding="utf-8") as file:
+                    match = _MANAGE_SETTINGS.search(file.read())
+            except (OSError, UnicodeDecodeError):
+                match = None
+            if match:
+                return directory, match.group(1)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
 def setup_django(settings_module: str | None = None, profile_settings: str | None = None) -> str:
-    """Set Django up once: ``--settings``, then DJANGO_SETTINGS_MODULE, the profile's, or the demo's.
+    """Set Django up once: ``--settings``, then DJANGO_SETTINGS_MODULE, the profile's, the project
+    around the working directory (its manage.py), or the demo's.
 
     Returns the settings module in use.
     """
@@ -33,7 +59,13 @@ def setup_django(settings_module: str | None = None, profile_settings: str | Non
 
     if apps.ready:
         return os.environ.get("DJANGO_SETTINGS_MODULE", "")
-    module = settings_module or os.environ.get("DJANGO_SETTINGS_MODULE") or profile_settings or DEMO_SETTINGS
+    module = settings_module or os.environ.get("DJANGO_SETTINGS_MODULE") or profile_settings
+    project = find_project() if module is None else None
+    if project is not None:
+        directory, module = project
+        if directory not in sys.path:
+            sys.path.insert(0, directory)  # as manage.py puts its own directory first
+    module = module or DEMO_SETTINGS
     os.environ["DJANGO_SETTINGS_MODULE"] = module
     if os.getcwd() not in sys.path:
         # Like manage.py: a project's settings are importable from where it is run.
@@ -62,11 +94,12 @@ _URL_ENGINES = {
 }
 
 
-def parse_database_url(url: str) -> dict:
+def parse_database_url(url: str, *, new_sqlite: bool = False) -> dict:
     """Django's DATABASES entry for ``postgresql://user:pw@host:port/name``, ``mysql://…`` or ``sqlite:///path``.
 
     Query parameters become OPTIONS (``?sslmode=require``). An SQLite file
-    must exist: seedgen fills migrated databases, it does not make them.
+    must exist, so that a typo does not fill an empty new database, unless
+    ``new_sqlite`` (the demo settings, which migrate what they fill).
     """
     parts = urllib.parse.urlsplit(url)
     engine = _URL_ENGINES.get(parts.scheme)
@@ -78,7 +111,7 @@ def parse_database_url(url: str) -> dict:
         path = urllib.parse.unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
         if not path or parts.netloc:
             raise SettingsError(f"database URL {url!r}: write sqlite:///relative/path or sqlite:////absolute/path")
-        if not os.path.isfile(path):
+        if not os.path.isfile(path) and not new_sqlite:
             raise SettingsError(f"database URL {url!r}: no SQLite database at {path}; create it with `manage.py migrate`")
         return {"ENGINE": engine, "NAME": path, "OPTIONS": options}
     name = urllib.parse.unquote(parts.path.lstrip("/"))
@@ -102,17 +135,20 @@ def parse_database_url(url: str) -> dict:
 
 
 def use_database_url(url: str, alias: str = "default") -> None:
-    """Point Django's database ``alias`` at ``url`` for the rest of the process."""
+    """Point Django's database ``alias`` at ``url`` for the rest of the process.
+
+    With the demo settings an SQLite URL may name a file that does not exist yet:
+    the demo migrates the database it fills.
+    """
     from django.conf import settings
     from django.db import connections
 
-    config = parse_database_url(url)
-    if hasattr(connections._connections, alias):
+    config = parse_database_url(url, new_sqlite=os.environ.get("DJANGO_SETTINGS_MODULE") == DEMO_SETTINGS)
+    if alias in connections.settings:
         connections[alias].close()
-        del connections[alias]
+        del connections[alias]  # the next use opens a connection with the new settings
     settings.DATABASES[alias] = config
-    # The handler caches its settings on first use; make it fill in the defaults of the new entry.
-    connections.__dict__["settings"] = connections.configure_settings(settings.DATABASES)
+    connections.settings[alias] = connections.configure_settings(dict(settings.DATABASES))[alias]
 
 
 def _safe(url: str) -> str:

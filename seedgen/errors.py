@@ -25,6 +25,8 @@ class SeedgenError(Exception):
 
 
 class ProfileError(SeedgenError):
+    """A mistake in the YAML profile; the message starts with file:line: key."""
+
     def __init__(self, message: str, *, file: str = "<profile>", line: int | None = None, key: str = "") -> None:
         self.file, self.line, self.key = file, line, key
         where = file if line is None else f"{file}:{line}"
@@ -32,15 +34,15 @@ class ProfileError(SeedgenError):
 
 
 class SettingsError(SeedgenError):
-    pass
+    """Django settings (or a database URL) that cannot be used."""
 
 
 class PlanError(SeedgenError):
-    pass
+    """A profile that does not fit the installed models, or options that do not fit the profile."""
 
 
 class SinkError(SeedgenError):
-    pass
+    """An output file or a database that cannot take the rows; nothing of the run is kept."""
 
 
 class Interrupted(SinkError):

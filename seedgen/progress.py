@@ -1,13 +1,12 @@
-"""A progress bar per model on a terminal: rows done, rows/s and time left."""
+"""A progress bar per model on a terminal (rich): rows done, rows/s and time left; silent elsewhere.
+
+rich is imported only when a bar is drawn, so runs in scripts and pipes do not pay its start-up.
+"""
 
 from __future__ import annotations
 
-import shutil
 import sys
-import time
-from typing import TextIO
-
-_REFRESH = 0.1  # seconds between redraws
+from typing import Any, TextIO
 
 
 class Progress:
@@ -16,57 +15,47 @@ class Progress:
     def __init__(self, stream: TextIO | None = None, *, enabled: bool | None = None) -> None:
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty() if enabled is None else enabled
-        self.label, self.total, self.done = "", 0, 0
-        self.started = self.drawn = 0.0
+        self.bars: Any = None
+        self.task: Any = None
+
+    def _live(self) -> Any:
+        if self.bars is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+            from rich.progress import Progress as Bars
+
+            console = Console(file=self.stream, force_terminal=True)
+            self.bars = Bars(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                             TextColumn("rows  {task.fields[rate]} rows/s  ETA"), TimeRemainingColumn(),
+                             console=console, transient=False, refresh_per_second=10)
+            self.bars.start()
+        return self.bars
 
     def start(self, label: str, total: int) -> None:
-        self.label, self.total, self.done = label, total, 0
-        self.started = time.perf_counter()
-        self.drawn = 0.0
-        self.draw()
+        if self.enabled:
+            self.task = self._live().add_task(label, total=total, rate="0")
 
     def advance(self, rows: int) -> None:
-        self.done += rows
-        if time.perf_counter() - self.drawn >= _REFRESH:
-            self.draw()
+        if self.task is not None:
+            bars = self.bars
+            bars.advance(self.task, rows)
+            speed = bars.tasks[self.task].speed if self.task < len(bars.tasks) else None
+            bars.update(self.task, rate=f"{speed:,.0f}" if speed else "0")
 
     def finish(self) -> None:
-        self.draw()
-        self.end_line()
-
-    def end_line(self) -> None:
-        """Leave the bar's line, so what is written next (a summary, an error) starts on its own."""
-        if self.enabled and self.label:
-            self.stream.write("\n")
-            self.stream.flush()
-        self.label = ""
+        if self.task is not None:
+            task = self.bars.tasks[self.task]
+            self.bars.update(self.task, completed=task.total)
+        self.task = None
 
     def status(self, text: str) -> None:
-        """One line that stays until the next bar or ``end_line``: for waits with no rows to count."""
+        """A line for waits with no rows to count (the commit), kept until ``end_line``."""
         if self.enabled:
-            self.stream.write(f"\r{text}")
-            self.stream.flush()
-            self.label = text
+            self._live().add_task(text, total=None, rate="-")
 
-    def draw(self) -> None:
-        if not self.enabled:
-            return
-        now = time.perf_counter()
-        self.drawn = now
-        self.stream.write("\r" + self.line(now - self.started))
-        self.stream.flush()
-
-    def line(self, elapsed: float) -> str:
-        rate = self.done / elapsed if elapsed > 0 else 0.0
-        left = (self.total - self.done) / rate if rate > 0 else None
-        eta = "--:--" if left is None else _clock(left)
-        tail = f" {self.done:,}/{self.total:,} rows  {rate:,.0f} rows/s  ETA {eta}"
-        width = max(10, min(40, shutil.get_terminal_size().columns - len(self.label) - len(tail) - 4))
-        filled = width if self.total == 0 else int(width * self.done / self.total)
-        return f"{self.label} [{'#' * filled}{'.' * (width - filled)}]{tail}"
-
-
-def _clock(seconds: float) -> str:
-    minutes, seconds = divmod(int(seconds + 0.5), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+    def end_line(self) -> None:
+        """Stop drawing, so what is written next (a summary, an error) starts on its own line."""
+        if self.bars is not None:
+            self.bars.stop()
+            self.bars = None
+        self.task = None

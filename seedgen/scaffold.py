@@ -9,11 +9,11 @@ from collections.abc import Mapping, Sequence
 
 from django.apps import apps
 
-from seedgen.errors import PlanError, ProfileError, SeedgenError
+from seedgen.errors import PlanError, ProfileError, SeedgenError, suggest
 from seedgen.generate.chunks import ModelGenerator
-from seedgen.plan import ModelPlan, Plan, build_plan
+from seedgen.planning import ModelPlan, Plan, build_plan
 from seedgen.profile import Profile, parse_profile
-from seedgen.profile.schema import DEFAULT_SEED, suggest
+from seedgen.profile.schema import DEFAULT_SEED
 
 DEFAULT_COUNT = 10
 # Rows Django makes itself (migrate, logins, the admin): left out unless their app is named.

@@ -142,7 +142,14 @@ def database_url(alias: str) -> str:
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
+    """Drop what this process made: its SQLite file and its server databases."""
     Path(settings.DATABASES["default"]["NAME"]).unlink(missing_ok=True)
+    for alias in ("postgresql", "mysql"):
+        if _ready.get(alias, "unused") is None:  # made and migrated by this process
+            connections[alias].close()
+            name = settings.DATABASES[alias]["NAME"]
+            drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' if alias == "postgresql" else f"DROP DATABASE IF EXISTS `{name}`"
+            server_sql(alias, drop, on="")
 
 
 @pytest.fixture

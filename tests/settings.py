@@ -13,7 +13,11 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.apps.reviews",
                   "tests.apps.catalog", "tests.apps.accounts", "tests.apps.inherit", "tests.apps.org", "tests.apps.fieldtypes"]
 
 SECRET_KEY = "seedgen-tests"
-TEST_DB_NAME = os.environ.get("SEEDGEN_TEST_DB_NAME", "seedgen_test")
+# One database per test process (each pytest-xdist worker is one), so that two runs on one
+# machine, or two workers of one run, never drop each other's databases.
+TEST_DB_NAME = os.environ.get("SEEDGEN_TEST_DB_NAME") or f"seedgen_test_{os.getpid()}"
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    TEST_DB_NAME += f"_{os.environ['PYTEST_XDIST_WORKER']}"  # a name given for the run: one per worker still
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",

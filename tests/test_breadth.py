@@ -19,6 +19,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connections, transaction
 from django.test import override_settings
 
@@ -96,6 +97,13 @@ def reset(alias: str) -> None:
     with transaction.atomic(using=alias), connection.constraint_checks_disabled(), connection.cursor() as cursor:
         for table in tables():
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+    # Sequences back to 1 as well, as a fresh database has them: insert takes its pk range from them.
+    written = set(tables())
+    sequences = [{"table": m._meta.db_table, "column": m._meta.pk.column} for m in apps.get_models()
+                 if m._meta.db_table in written and m._meta.pk.get_internal_type().endswith("AutoField")]
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_by_name_sql(no_style(), sequences):
+            cursor.execute(sql)
 
 
 @pytest.fixture(scope="module")

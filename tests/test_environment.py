@@ -41,3 +41,36 @@ def test_bad_urls_are_one_line_errors_without_the_password(url, message):
     with pytest.raises(SettingsError) as caught:
         parse_database_url(url)
     assert str(caught.value) == message
+
+
+def test_a_missing_sqlite_file_is_allowed_only_when_asked():
+    assert parse_database_url("sqlite:///no/such.db", new_sqlite=True)["NAME"] == "no/such.db"
+
+
+def test_the_project_around_the_working_directory_is_found_by_its_manage_py(tmp_path):
+    from seedgen.environment import find_project
+
+    (tmp_path / "manage.py").write_text('import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")\n')
+    (tmp_path / "shop" / "orders").mkdir(parents=True)
+    assert find_project(str(tmp_path / "shop" / "orders")) == (str(tmp_path), "shop.settings")
+    assert find_project(str(tmp_path.parent)) is None or find_project(str(tmp_path.parent))[0] != str(tmp_path)
+
+
+def test_seedgen_run_inside_a_project_uses_its_settings(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    (tmp_path / "manage.py").write_text('import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")\n')
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "settings.py").write_text(
+        "SECRET_KEY = 'x'\nUSE_TZ = True\nINSTALLED_APPS = ['django.contrib.contenttypes', 'django.contrib.auth', "
+        "'seedgen.demo.blog', 'tests.apps.reviews']\nDATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': 'shop.db'}}\n")
+    (tmp_path / "tags.yaml").write_text("models:\n  reviews.Review: 2\n")  # an app the demo settings lack
+    (tmp_path / "sub").mkdir()
+    result = subprocess.run([sys.executable, "-m", "seedgen", "export", "../tags.yaml", "-o", "-"], cwd=tmp_path / "sub",
+                            capture_output=True, text=True, env={"PATH": "", "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count('"model": "reviews.review"') == 2

@@ -83,9 +83,10 @@ def test_init_leaves_out_the_rows_django_makes_unless_their_app_is_named():
             assert target not in order[order.index(label):] or target == label, (label, f.name)
     auth = invoke("init", "auth")
     assert auth.exit_code == 0, auth.output
-    assert models_of(auth.stdout) == ["auth.Group", "auth.User"]
-    # Named, auth.Permission is written, commented out: seedgen uses the rows migrate makes.
-    assert "  # auth.Permission: 10\n    # the rows Django makes after migrate are used, none are generated\n" in auth.stdout
+    # Named, auth.Permission is written: sample permissions beside the ones migrate makes.
+    assert models_of(auth.stdout) == ["auth.Permission", "auth.Group", "auth.User"]
+    assert "#   auth.Permission: 10 rows beside the ones Django makes" in auth.stdout
+    assert "# user_permissions  constant []" in auth.stdout  # no sample user gets a real permission
 
 
 def test_init_refuses_to_overwrite_a_file_unless_forced(tmp_path):

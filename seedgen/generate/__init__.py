@@ -1,1 +1,1 @@
-"""Generation: pure functions of (seed, model, field, row) over chunks of rows."""
+"""Generation: pure functions of (seed, model, field, row) over chunks of rows; the strategies make the columns."""

@@ -10,9 +10,9 @@ import numpy as np
 from django.utils.module_loading import import_string
 
 from seedgen.errors import PlanError
-from seedgen.generate import rng
-from seedgen.generate.strategies import Context, hash_password, strategy_for
-from seedgen.plan import ModelPlan, Password, Plan, RowRef
+from seedgen.planning import ModelPlan, Password, Plan, RowRef
+from seedgen.strategies import Context, rng, strategy_for
+from seedgen.strategies.values import hash_password
 
 DEFAULT_CHUNK_SIZE = 5000
 

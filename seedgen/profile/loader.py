@@ -72,6 +72,7 @@ def parse_profile(text: str, file: str = "<profile>") -> Profile:
 
 
 def load_profile(path: str | Path) -> Profile:
+    """Read and validate the profile file at ``path``."""
     file = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")

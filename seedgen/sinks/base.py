@@ -20,7 +20,7 @@ from typing import IO
 
 from seedgen.errors import SinkError
 from seedgen.generate.chunks import Chunk
-from seedgen.plan import Plan
+from seedgen.planning import Plan
 
 COMPRESSIONS = ("gz", "bz2", "xz", "lzma", "zip")
 

@@ -25,8 +25,8 @@ from django.utils.module_loading import import_string
 
 from seedgen.errors import SinkError
 from seedgen.generate.chunks import Chunk
-from seedgen.plan import ModelPlan, Plan
-from seedgen.plan.introspect import unique_fields
+from seedgen.planning import ModelPlan, Plan
+from seedgen.planning.introspect import unique_fields
 from seedgen.sinks.base import Sink
 
 VENDORS = {
@@ -104,8 +104,8 @@ class DatabaseSink(Sink):
             self.check_schema()
         except DatabaseError as exc:
             raise SinkError(f"database {self.alias!r}: {first_line(exc)}") from None
-        self.atomic = transaction.atomic(using=self.alias)
-        self.atomic.__enter__()
+        if self.atomic is None:
+            self.start_transaction()
         with self.failing():
             if self.clear:
                 self.check_clear()
@@ -125,12 +125,44 @@ class DatabaseSink(Sink):
             for table, rows in self.batches(chunk):
                 self.insert(table, rows)
 
+    def reserve(self, plan: Plan) -> dict[str, int]:
+        """Take a pk range for each model's rows, after those already there, before the transaction;
+        vendors make it a range no other client's insert can take. Label -> first pk."""
+        self.connection = connections[self.alias]
+        starts = first_free_pks(plan, self.alias)
+        with self.connection.cursor() as cursor, self.connection.wrap_database_errors:
+            for model in plan.roots:
+                if model.label in starts and model.count:
+                    starts[model.label] = self.reserve_range(cursor, model, starts[model.label])
+        self.reserved = True
+        return starts
+
+    def start_transaction(self, mode: str | None = None) -> None:
+        """Open the run's one transaction; ``mode`` is SQLite's BEGIN mode (IMMEDIATE takes the write lock)."""
+        previous = getattr(self.connection, "transaction_mode", None)
+        if mode:
+            self.connection.transaction_mode = mode
+        try:
+            self.atomic = transaction.atomic(using=self.alias)
+            self.atomic.__enter__()
+        finally:
+            if mode:
+                self.connection.transaction_mode = previous
+
+    def reserve_range(self, cursor, model: ModelPlan, first_free: int) -> int:
+        """The first pk of ``model.count`` pks that are the sink's alone; the generic sink trusts the
+        transaction (SQLite lets one writer in at a time)."""
+        return first_free
+
     def close(self) -> None:
         self.stop_writer()
         self.raise_failure()
         with self.failing():
             self.finish()
-            statements = self.connection.ops.sequence_reset_sql(no_style(), [m.model for m in self.plan.models])
+            # A reserved range left each sequence past the rows already; resetting it to the
+            # largest pk seen would hand out pks of rows other clients have not committed yet.
+            reset = [] if getattr(self, "reserved", False) else [m.model for m in self.plan.models]
+            statements = self.connection.ops.sequence_reset_sql(no_style(), reset)
             with self.connection.cursor() as cursor:
                 for sql in statements:
                     cursor.execute(sql)
@@ -322,6 +354,23 @@ class DatabaseSink(Sink):
                 if found:
                     return f"{label}.{name}: the value {found[0]!r} is already in the database; {hint}"
         return None
+
+
+def first_free_pks(plan: Plan, alias: str) -> dict[str, int]:
+    """Label -> the pk after the largest one each root model's table holds (AutoField pks only)."""
+    from django.db.models import Max
+
+    starts = {}
+    for model in plan.roots:
+        if not model.auto_pk:
+            continue  # its pks are generated values (a UUID, a natural code), not a range
+        try:
+            top = model.model._base_manager.using(alias).aggregate(top=Max("pk"))["top"]
+        except DatabaseError as exc:
+            raise SinkError(f"database {alias!r}: cannot read {model.model._meta.db_table}: "
+                            f"{first_line(exc)}; run `manage.py migrate` first") from None
+        starts[model.label] = (top or 0) + 1
+    return starts
 
 
 def forward_keys(plan: Plan) -> list[tuple[str, str]]:

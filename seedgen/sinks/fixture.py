@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from seedgen.generate.chunks import Chunk
-from seedgen.plan import Plan
+from seedgen.planning import Plan
 from seedgen.sinks import values
 from seedgen.sinks.base import Output, Sink
 
@@ -73,4 +73,7 @@ class FixtureSink(Sink):
         label = model.label
         for row, pk in enumerate(pk_column):
             row_values = [c[row] for c in columns] + [c[row] for c in m2m]
-            yield {"model": label, "pk": pk, "fields": dict(zip(keys, row_values))}
+            if model.natural_pk:  # as dumpdata --natural-primary writes it
+                yield {"model": label, "fields": dict(zip(keys, row_values))}
+            else:
+                yield {"model": label, "pk": pk, "fields": dict(zip(keys, row_values))}

@@ -12,11 +12,30 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from seedgen.planning import ModelPlan
 from seedgen.sinks.database import DatabaseSink, Table, forward_keys
 
 
 class MySQLSink(DatabaseSink):
     threaded = True
+
+    def reserve_range(self, cursor, model: ModelPlan, first_free: int) -> int:
+        """Move the table's AUTO_INCREMENT past the range (an ALTER commits at once, so this runs before
+        the transaction): a client's insert from now on takes a pk past it."""
+        meta = model.model._meta
+        table, column = (self.connection.ops.quote_name(n) for n in (meta.db_table, meta.pk.column))
+        cursor.execute("SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+                       "AND TABLE_NAME = %s", [meta.db_table])
+        row = cursor.fetchone()
+        start = max(first_free, int(row[0] or 0)) if row else first_free
+        while True:
+            cursor.execute(f"ALTER TABLE {table} AUTO_INCREMENT = {start + model.count}")
+            # Rows a client inserted before the ALTER took effect may sit in the range: look, move past them.
+            cursor.execute(f"SELECT MAX({column}) FROM {table}")
+            top = cursor.fetchone()[0] or 0
+            if top < start:
+                return start
+            start = top + 1
 
     def begin(self) -> None:
         with self.connection.cursor() as cursor:

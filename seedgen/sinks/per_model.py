@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from seedgen.generate.chunks import Chunk
-from seedgen.plan import Plan
+from seedgen.planning import Plan
 from seedgen.sinks import fixture_sink
 from seedgen.sinks.base import Output, Sink, make_directories, remove_directories
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from seedgen.planning import ModelPlan
 from seedgen.sinks.database import PLAIN_KINDS, DatabaseSink, Table, forward_keys
 
 REBUILD_MIN_ROWS = 20_000
@@ -32,6 +33,19 @@ class PostgresSink(DatabaseSink):
         super().__init__(alias, clear=clear)
         self.rebuild_min = REBUILD_MIN_ROWS if rebuild_min is None else rebuild_min
         self.dropped: list[tuple[str, str, str]] = []
+
+    def reserve_range(self, cursor, model: ModelPlan, first_free: int) -> int:
+        """Move the table's sequence past the range in one statement. Sequences are not transactional:
+        a client's nextval() from now on lands past the range, and a rollback leaves a harmless gap."""
+        meta = model.model._meta
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [self.connection.ops.quote_name(meta.db_table),
+                                                                 meta.pk.column])
+        sequence = cursor.fetchone()[0]
+        if sequence is None:
+            return first_free
+        cursor.execute("SELECT setval(%s, GREATEST(nextval(%s), %s) + %s - 1)",
+                       [sequence, sequence, first_free, model.count])
+        return cursor.fetchone()[0] - model.count + 1
 
     def begin(self) -> None:
         tables = [t.name for m in self.plan.models if m.count >= self.rebuild_min for t in self.tables[m.label]]

@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models.base import ModelState
 from django.db.models.query_utils import DeferredAttribute
 
-from seedgen.plan import FieldPlan
+from seedgen.planning import FieldPlan
 
 # django.utils.encoding.is_protected_type, as a tuple for isinstance.
 PROTECTED = (type(None), int, float, decimal.Decimal, dt.datetime, dt.date, dt.time)

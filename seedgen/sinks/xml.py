@@ -7,7 +7,7 @@ import io
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from seedgen.generate.chunks import Chunk
-from seedgen.plan import Plan
+from seedgen.planning import Plan
 from seedgen.sinks import values
 from seedgen.sinks.fixture import FixtureSink
 
@@ -35,7 +35,10 @@ class XmlSink(FixtureSink):
         m2m = [f for f in model.m2m if f.field.remote_field.through._meta.auto_created]
         for row, pk in enumerate(chunk.pks if model.auto_pk else chunk.columns[model.pk_name]):
             self.newline(1)
-            xml.startElement("object", {"model": model.label, "pk": str(pk) if model.auto_pk else pk_text(pk)})
+            attrs = {"model": model.label}
+            if not model.natural_pk:  # else loaddata finds or makes the row by its natural key
+                attrs["pk"] = str(pk) if model.auto_pk else pk_text(pk)
+            xml.startElement("object", attrs)
             for f in fields:
                 value = chunk.columns[f.name][row]
                 self.newline(2)

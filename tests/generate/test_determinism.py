@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from seedgen import api
-from seedgen.generate.rng import Permutation
 from seedgen.profile import load_profile
 from seedgen.sinks.memory import MemorySink
+from seedgen.strategies.rng import Permutation
 from tests.conftest import PROFILES, REPO
 
 BLOG = PROFILES / "blog.yaml"

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.test.utils import isolate_apps
 
-from tests.plan.test_checks import rows_of
+from tests.planning.test_checks import rows_of
 
 
 def hex_key(value: str) -> None:

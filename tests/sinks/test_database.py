@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 
 import pytest
 from django.core.management import call_command
@@ -214,3 +216,59 @@ def test_a_third_party_fields_own_preparation_is_kept(db, tmp_path):
     api.insert(profile, database=db)
     assert list(Review.objects.using(db).values_list("note", flat=True)) == ["QUIET"] * 3
     Review.objects.using(db).all().delete()
+
+
+def client_connection(alias: str):
+    """A connection of another client of the database, in autocommit, as an application has one."""
+    from django.conf import settings
+
+    conf = settings.DATABASES[alias]
+    if alias == "postgresql":
+        import psycopg
+
+        return psycopg.connect(host=conf["HOST"], port=conf["PORT"], user=conf["USER"], dbname=conf["NAME"],
+                               autocommit=True)
+    if alias == "mysql":
+        import pymysql
+
+        return pymysql.connect(host=conf["HOST"], port=int(conf["PORT"]), user=conf["USER"], password=conf["PASSWORD"],
+                               database=conf["NAME"], autocommit=True)
+    import sqlite3
+
+    return sqlite3.connect(conf["NAME"], timeout=120, isolation_level=None)  # waits while seedgen holds the lock
+
+
+def test_an_application_inserting_meanwhile_never_clashes_with_an_insert(db, tmp_path):
+    """The pk range is reserved before the rows go in: the other client's rows land past it."""
+    import subprocess
+    import sys
+
+    from seedgen.demo.blog.models import Post
+    from tests.conftest import REPO, database_url
+
+    api.insert(BLOG, database=db, counts={"blog.Post": 5})
+    posts = tmp_path / "posts.yaml"
+    posts.write_text("models:\n  blog.Post:\n    count: 15000\n    fields:\n"
+                     "      author: {ref: {model: auth.User, existing: true}}\n"
+                     "      category: {ref: {model: blog.Category, existing: true}}\n")
+    command = [sys.executable, "-m", "seedgen", "insert", str(posts), "--database-url", database_url(db),
+               "--settings", "tests.settings", "-q"]
+    placeholder = "?" if db == "default" else "%s"
+    sql = ("INSERT INTO blog_post (title, slug, content, author_id, category_id, status, view_count, created_at) "
+           f"VALUES ({', '.join([placeholder] * 8)})")
+    client = client_connection(db)
+    proc = subprocess.Popen(command, cwd=REPO, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    added = 0
+    try:
+        cursor = client.cursor()
+        while proc.poll() is None or added < 20:
+            cursor.execute(sql, [f"client {added}", f"client-{added}", "x", 1, 1, "draft", 0, "2025-01-01 00:00:00"])
+            added += 1
+            time.sleep(0.002)  # an application's pace, not a loop that never lets SQLite's lock go
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+        client.close()
+    assert proc.returncode == 0, err
+    assert Post.objects.using(db).count() == 5 + 15000 + added
+    assert Post.objects.using(db).filter(slug__startswith="client-").count() == added

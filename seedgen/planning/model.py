@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import models
 
-from seedgen.errors import PlanError
+from seedgen.errors import PlanError, short
 from seedgen.profile.schema import ObjectSpec, Profile
 
 
@@ -93,6 +93,7 @@ class ModelPlan:
     parent: str | None = None  # MTI: the parent whose rows these rows extend
     offset: int = 0  # MTI: the parent's row where this model's rows begin
     blocks: tuple[tuple[int, str], ...] = ()  # (first row, label) of each concrete class's rows
+    natural_pk: bool = False  # a fixture leaves the pk out: loaddata finds or makes the row by its natural key
 
     @property
     def pk_stop(self) -> int:
@@ -170,10 +171,3 @@ class Plan:
 
     def with_existing(self, existing: Mapping[str, ExistingRows]) -> Plan:
         return replace(self, existing={**self.existing, **existing})
-
-
-def short(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else value
-    return text if len(text) <= 60 else text[:57] + "..."
-
-

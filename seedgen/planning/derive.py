@@ -19,8 +19,8 @@ from django.core import validators as v
 from django.db import models
 
 from seedgen.errors import PlanError
-from seedgen.plan.checks import CheckRules, check_rules
-from seedgen.plan.introspect import model_default
+from seedgen.planning.checks import CheckRules, check_rules
+from seedgen.planning.introspect import model_default
 from seedgen.profile.schema import FieldSpec
 
 # The values each integer type can hold in every database Django supports.

@@ -2,8 +2,9 @@
 
 A listed model can need others: the target of a required foreign key or
 many-to-many field, an MTI parent, an explicit through model. Those are added
-with a notice. Django's own content types and permissions are never made: the
-rows ``migrate`` creates are referred to instead (see ``django_rows``).
+with a notice. References to Django's own content types and permissions go
+to the rows ``migrate`` creates (see ``django_rows``); only rows the profile
+asks for by listing those models are made, beside Django's.
 """
 
 from __future__ import annotations
@@ -15,11 +16,20 @@ from django.apps import apps
 from django.db import models
 
 from seedgen.errors import SinkError
-from seedgen.plan.introspect import unique_fields
-from seedgen.plan.model import ExistingRows
+from seedgen.planning.introspect import unique_fields
+from seedgen.planning.model import ExistingRows
+from seedgen.profile.schema import FieldSpec
 
 # Rows that Django makes itself after migrate; references go to those.
 DJANGO_MADE = ("contenttypes.contenttype", "auth.permission")
+# Rows of Django's own models that a profile lists go in beside Django's, written without a pk (by
+# natural key, which loaddata then creates) and with natural keys that cannot be a real model's.
+SAMPLE_FIELDS = {
+    ("contenttypes.contenttype", "app_label"): FieldSpec(name="app_label", strategy="constant", arg="seedgen_samples"),
+    ("contenttypes.contenttype", "model"): FieldSpec(name="model", strategy="template", arg="sample_{pk}", unique=True),
+    ("auth.permission", "codename"): FieldSpec(name="codename", strategy="template", arg="seedgen_sample_{pk}", unique=True),
+    ("auth.permission", "name"): FieldSpec(name="name", strategy="template", arg="Can use sample {pk}"),
+}
 SMALL_COUNT = 10  # rows of a model added only because another needs some
 LINKS_PER_ROW = 2  # rows of an added explicit through model per row of its owner
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from seedgen.errors import PlanError, ProfileError
-from seedgen.plan import build_plan
+from seedgen.planning import build_plan
 from seedgen.profile import load_profile, parse_profile
 from tests.conftest import PROFILES
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.core import validators
 
-from seedgen.generate.regex import Unsupported, sampler
+from seedgen.strategies.regex import Unsupported, sampler
 
 PATTERNS = [r"^[A-Z]{3}-\d{4}$", validators.validate_slug.regex.pattern, r"^#(?:[0-9a-fA-F]{3}){1,2}$",
             validators.validate_comma_separated_integer_list.regex.pattern, r"^\+?1?\d{9,15}$", r"^(red|green|blue)\w*$"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import string
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -19,13 +18,13 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from seedgen.errors import PlanError, ProfileError
-from seedgen.plan import closure, introspect
-from seedgen.plan.derive import Derivation, derive, rules_of, value_limits
-from seedgen.plan.graph import dependency_order
-from seedgen.plan.model import ExistingRows, FieldPlan, ModelPlan, Password, Plan, RowRef, short
-from seedgen.plan.providers import faker_for
-from seedgen.profile.schema import FieldSpec, ModelSpec, ObjectSpec, Profile, parse_moment, suggest
+from seedgen.errors import PlanError, ProfileError, suggest
+from seedgen.planning import closure, introspect
+from seedgen.planning.derive import Derivation, derive, rules_of, value_limits
+from seedgen.planning.graph import dependency_order
+from seedgen.planning.model import ExistingRows, FieldPlan, ModelPlan, Password, Plan, RowRef
+from seedgen.profile.schema import FieldSpec, ModelSpec, ObjectSpec, Profile
+from seedgen.strategies import Planning, Strategy, strategy_class
 
 ROW_PLACEHOLDERS = ("n", "i", "pk")
 
@@ -51,10 +50,9 @@ def build_plan(
     profile = builder.profile
     own = builder.counts(counts or {}, scale, classes)
     specs = {classes[spec.label]._meta.label_lower: spec for spec in profile.models}
-    notices += [f"{specs[label].label}: the rows Django makes after migrate are used, none are generated"
-                for label in specs if label in closure.DJANGO_MADE]
-    listed = {label: closure.Needed(classes[spec.label], own[label]) for label, spec in specs.items()
-              if label not in closure.DJANGO_MADE}
+    notices += [f"{specs[label].label}: {own[label]} rows beside the ones Django makes, under natural keys of their own "
+                "(references still go to Django's)" for label in specs if label in closure.DJANGO_MADE and own[label]]
+    listed = {label: closure.Needed(classes[spec.label], own[label]) for label, spec in specs.items()}
     named = {label: {f.name: bool(f.options.get("existing")) for f in spec.fields if f.strategy == "ref"}
              for label, spec in specs.items()}
     needed, added = closure.close(listed, named)
@@ -93,7 +91,8 @@ class _Builder:
         self.derivation = Derivation(now=profile.now, use_tz=use_tz, has_rows=self.has_rows)
 
     def has_rows(self, label: str) -> bool:
-        return label in self.counts_by_label
+        # Optional links to content types or permissions stay empty: a sample user gets no real permission.
+        return label in self.counts_by_label and label not in closure.DJANGO_MADE
 
     def error(self, message: str, line: int | None, key: str) -> ProfileError:
         return ProfileError(message, file=self.profile.file, line=line, key=key)
@@ -217,8 +216,11 @@ class _Builder:
         if spec.factory:
             self.check_factory(spec)
         unique = introspect.unique_fields(model)
+        if not range_pk:
+            unique.add(pk.name)  # a pk the rows give themselves (a code, a UUID, a small integer) is unique
         groups = introspect.unique_groups(model)
-        unique |= _unique_member_for_groups(groups, local, unique, named)
+        samples = {name: fs for (of, name), fs in closure.SAMPLE_FIELDS.items() if of == label and name not in named}
+        unique |= _unique_member_for_groups(groups, local, unique, {**samples, **named})
         unique |= introspect.casefold_unique(model)  # unique pools differ in more than case anyway
         generic = introspect.generic_keys(model)
         rules = rules_of(model)
@@ -239,6 +241,8 @@ class _Builder:
                                        target="contenttypes.contenttype"))
                 self.use_django_rows("contenttypes.contenttype")
                 continue
+            if fspec is None and (label, f.name) in closure.SAMPLE_FIELDS:
+                fspec = closure.SAMPLE_FIELDS[label, f.name]
             if fspec is None and f.name in ordered and ordered[f.name][0] in by_name:
                 other, direction, strict = ordered[f.name]
                 options = {"direction": direction, "strict": strict}
@@ -251,12 +255,8 @@ class _Builder:
                 except PlanError as exc:
                     raise self.error(str(exc).split(": ", 1)[1], spec.line, f"{spec.label}.fields.{f.name}") from None
             plans.append(self.field_plan(spec, f, fspec, f.name in unique, count, model))
-        if not range_pk and any(p.name == pk.name for p in plans):
-            pk_plan = next(p for p in plans if p.name == pk.name)
-            if not pk_plan.unique:
-                plans[plans.index(pk_plan)] = replace(pk_plan, unique=True)
         plans = self.joint_groups(spec, plans, groups, count)
-        helpers = tuple(self.var_plan(spec, v, by_name) for v in spec.vars)
+        helpers = tuple(self.var_plan(spec, v, by_name, count) for v in spec.vars)
         self.check_dependencies(spec, plans + list(helpers))
         fields = tuple(p for p in plans if not p.is_m2m)
         m2m_plans = tuple(p for p in plans if p.is_m2m)
@@ -266,6 +266,7 @@ class _Builder:
             auto_pk=range_pk, fields=fields, m2m=m2m_plans, objects=objects,
             order=tuple(_generation_order(plans + list(helpers), spec, self)), factory=spec.factory,
             vars=helpers, parent=parent, offset=self.offset_of(label), blocks=self.blocks_of(label),
+            natural_pk=label in closure.DJANGO_MADE,
         )
 
     def check_constraints(self, spec: ModelSpec, rules, named: Mapping[str, FieldSpec]) -> None:
@@ -356,22 +357,22 @@ class _Builder:
             return len(plan.arg if isinstance(plan.arg, list) else [v for v, w in plan.arg.items() if w > 0])
         return None
 
-    def var_plan(self, spec: ModelSpec, fspec: FieldSpec, by_name: Mapping[str, Any]) -> FieldPlan:
+    def var_plan(self, spec: ModelSpec, fspec: FieldSpec, by_name: Mapping[str, Any], count: int) -> FieldPlan:
         key = f"{spec.label}.vars.{fspec.name}"
         if fspec.name in by_name or fspec.name in ROW_PLACEHOLDERS:
             raise self.error("a var must not share its name with a field or n, i, pk", fspec.line, key)
-        if fspec.strategy in ("ref", "password", "factory", "default"):
+        kind = strategy_class(fspec.strategy)
+        if not kind.fills_var:
             raise self.error(f"{fspec.strategy} cannot fill a var", fspec.line, key)
-        options = dict(fspec.options)
-        arg = fspec.arg
-        if fspec.strategy == "faker":
-            options["locale"] = options.get("locale", self.profile.locale)
-            self.check_faker(arg, options["locale"], lambda m: self.error(m, fspec.line, key))
-        if fspec.strategy in ("date", "datetime"):
-            arg = [parse_moment(bound, self.profile.now) for bound in arg]
+        at = self.planning(None, count, bool(fspec.unique), lambda m: self.error(m, fspec.line, key))
+        arg, options = kind.plan(fspec.arg, dict(fspec.options), at)
         return FieldPlan(name=fspec.name, field=None, strategy=fspec.strategy, arg=arg, options=options,
                          null=fspec.null, when=fspec.when, unique=bool(fspec.unique),
-                         depends_on=_depends_on(fspec.strategy, arg, fspec), line=fspec.line)
+                         depends_on=_depends_on(kind, arg, fspec), line=fspec.line)
+
+    def planning(self, f: models.Field | None, count: int, unique: bool, fail: Callable[[str], ProfileError]) -> Planning:
+        """What a strategy's own planning check is told about the column it fills."""
+        return Planning(field=f, count=count, unique=unique, now=self.profile.now, locale=self.profile.locale, fail=fail)
 
     def field_plan(self, spec: ModelSpec, f: models.Field, fspec: FieldSpec, model_unique: bool,
                    count: int, model: type[models.Model]) -> FieldPlan:
@@ -396,15 +397,14 @@ class _Builder:
             else:
                 derived = derive(f, model, unique, self.derivation)
                 strategy, arg, options = derived.strategy, derived.arg, dict(derived.options)
+        kind = strategy_class(strategy)
         target = None
         if f.is_relation:
             target = closure.label_of(f.related_model)
             if strategy == "ref" and arg.lower() != target and closure.label_of(apps.get_model(arg)) != target:
                 raise fail(f"ref {arg} does not match the field, which points to {f.related_model._meta.label}")
-            if strategy not in ("ref", "constant"):
+            if not kind.fills_relation:
                 raise fail(f"{strategy} cannot fill a relation; use ref: {f.related_model._meta.label}")
-            if strategy == "constant" and arg not in (None, []):
-                raise fail("a relation takes ref: <model>, or null")
             if f.many_to_many and strategy == "ref":
                 options.setdefault("count", [0 if f.blank else 1, 3])
                 if f.remote_field.symmetrical and target == closure.label_of(model):
@@ -424,21 +424,11 @@ class _Builder:
                                    "existing rows are referred to by pk only")
                     options["to_field"] = to_field.name
                 self.check_ref(f, target, count, unique, options, fail)
-        elif strategy == "ref":
-            raise fail(f"ref is for relations, and {f.name} is a {f.get_internal_type()}")
         elif f.many_to_many:
             raise fail("a many-to-many field takes ref: <model> with count: [min, max]")
         if f.one_to_one and strategy == "ref":
             unique = True
-        if strategy == "faker":
-            options["locale"] = options.get("locale", self.profile.locale)
-            self.check_faker(arg, options["locale"], fail)
-        if strategy in ("date", "datetime"):
-            arg = [parse_moment(bound, self.profile.now) for bound in arg]
-            if arg[0] > arg[1]:
-                raise fail("the range starts after it ends")
-        self.check_capacity(strategy, arg, options, unique, count, f, fail)
-        self.check_length(strategy, arg, f, fail)
+        arg, options = kind.plan(arg, options, self.planning(f, count, unique, fail))
         if fspec.null and not f.null:
             raise fail("null is set but the field is not nullable (null=True)")
         fallback = None
@@ -451,7 +441,7 @@ class _Builder:
                 raise fail("when needs a field that is nullable or has a default, for the rows it skips")
         return FieldPlan(
             name=f.name, field=f, strategy=strategy, arg=arg, options=options, null=fspec.null,
-            when=fspec.when, unique=unique, depends_on=_depends_on(strategy, arg, fspec), target=target,
+            when=fspec.when, unique=unique, depends_on=_depends_on(kind, arg, fspec), target=target,
             fallback=fallback, line=line,
         )
 
@@ -482,43 +472,6 @@ class _Builder:
             import_string(spec.factory)
         except ImportError as exc:
             raise self.error(f"cannot import factory {spec.factory!r}: {exc}", spec.line, f"{spec.label}.factory") from None
-
-    def check_faker(self, provider: str, locale: str, fail) -> None:
-        try:
-            fake = faker_for(locale)
-        except AttributeError:
-            raise fail(f"unknown Faker locale {locale!r}") from None
-        if provider.startswith("_") or not callable(getattr(fake, provider, None)):
-            public = [n for n in dir(fake) if not n.startswith("_")]
-            raise fail(f"unknown Faker provider {provider!r}{suggest(provider, public)}")
-
-    def check_capacity(self, strategy: str, arg: Any, options: Mapping, unique: bool, count: int,
-                       f: models.Field, fail) -> None:
-        if not unique or f.many_to_many:
-            return
-        if strategy == "choice":
-            distinct = len(set(map(repr, arg if isinstance(arg, list) else [k for k, w in arg.items() if w > 0])))
-        elif strategy == "constant":
-            distinct = 1
-        elif strategy == "int":
-            distinct = arg[1] - arg[0] + 1
-        else:
-            return
-        if count > distinct:
-            raise fail(f"is unique but {strategy} gives only {distinct} distinct values for {count} rows")
-
-    def check_length(self, strategy: str, arg: Any, f: models.Field, fail) -> None:
-        limit = getattr(f, "max_length", None)
-        if not limit or f.get_internal_type() == "JSONField":
-            return
-        values = []
-        if strategy == "choice":
-            values = list(arg) if isinstance(arg, (list, dict)) else []
-        elif strategy == "constant" and arg is not None:
-            values = [arg]
-        for value in values:
-            if len(str(value)) > limit:
-                raise fail(f"value {short(value)!r} is longer than max_length {limit}")
 
     def check_dependencies(self, spec: ModelSpec, plans: list[FieldPlan]) -> None:
         names = {p.name for p in plans}
@@ -573,15 +526,8 @@ class _Builder:
         return python
 
 
-def _depends_on(strategy: str, arg: Any, fspec: FieldSpec) -> tuple[str, ...]:
-    deps: list[str] = []
-    if strategy in ("slugify", "offset"):
-        deps.append(arg)
-    if strategy == "template":
-        for template in arg if isinstance(arg, list) else [arg]:
-            deps.extend(name for _, name, _, _ in string.Formatter().parse(template) if name)
-    if fspec.when:
-        deps.extend(fspec.when)
+def _depends_on(kind: type[Strategy], arg: Any, fspec: FieldSpec) -> tuple[str, ...]:
+    deps = [*kind.depends_on(arg), *(fspec.when or ())]
     return tuple(dict.fromkeys(d for d in deps if d not in ROW_PLACEHOLDERS))
 
 
@@ -610,7 +556,7 @@ def _unique_member_for_groups(groups, local, unique: set[str], named) -> set[str
     by_name = {f.name: f for f in local}
     chosen: set[str] = set()
     for group in groups:
-        if any(name in unique or name in chosen for name in group):
+        if any(name in unique or name in chosen or name in named and named[name].unique for name in group):
             continue
         fields = [by_name[name] for name in group if name in by_name]
         if all(f.is_relation for f in fields):

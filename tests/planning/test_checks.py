@@ -12,8 +12,8 @@ from django.test.utils import isolate_apps
 
 from seedgen.errors import ProfileError
 from seedgen.generate.chunks import ModelGenerator
-from seedgen.plan.checks import check_rules
-from seedgen.plan.planner import _Builder
+from seedgen.planning.checks import check_rules
+from seedgen.planning.planner import _Builder
 from seedgen.profile import parse_profile
 from seedgen.profile.schema import ModelSpec
 
@@ -21,7 +21,7 @@ from seedgen.profile.schema import ModelSpec
 def rows_of(model: type[models.Model], count: int = 300, targets: dict | None = None) -> list[dict]:
     """Plan and make ``count`` rows of a model that is not installed (so no profile can name it);
     ``targets`` gives the models it points at and their row counts."""
-    from seedgen.plan.model import Plan
+    from seedgen.planning.model import Plan
 
     profile = parse_profile("models:\n  blog.Tag: 1\n", "p.yaml")
     builder = _Builder(profile, use_tz=True)
@@ -95,3 +95,15 @@ def test_a_check_seedgen_cannot_read_asks_for_strategies():
     with pytest.raises(ProfileError, match="cannot tell which values pass its check constraint 'a_is_not_b'; "
                                            "name a strategy for a, b in the profile"):
         rows_of(Odd)
+
+
+@isolate_apps("tests.apps.catalog")
+def test_a_primary_key_with_a_default_still_gets_distinct_values():
+    class Singleton(models.Model):
+        ident = models.SmallIntegerField(default=1, primary_key=True, unique=True)  # as django-celery-beat's PeriodicTasks
+
+        class Meta:
+            app_label = "catalog"
+
+    rows = rows_of(Singleton, 50)
+    assert len({row["ident"] for row in rows}) == 50

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 
 from seedgen import api
-from seedgen.plan import build_plan
+from seedgen.planning import build_plan
 from seedgen.profile import parse_profile
 
 
@@ -103,3 +103,24 @@ def test_one_table_listed_twice_is_an_error():
 
     with pytest.raises(ProfileError, match=r"p.yaml:3: blog.post: is the same table as blog.Post"):
         plan_of("models:\n  blog.Post: 12\n  blog.post: 5\n")
+
+
+def test_listed_content_types_and_permissions_go_in_beside_djangos_by_natural_key(sqlite_db, tmp_path):
+    from django.contrib.auth.models import Permission
+
+    profile = tmp_path / "own.yaml"
+    profile.write_text("models:\n  contenttypes.ContentType: 3\n  auth.Permission: 4\n")
+    fixture = tmp_path / "own.json"
+    api.export(profile, fixture)
+    objects = json.loads(fixture.read_text())
+    assert all("pk" not in o for o in objects)  # loaddata makes them, by natural key
+    types, permissions = ContentType.objects.using(sqlite_db).count(), Permission.objects.using(sqlite_db).count()
+    from django.core.management import call_command
+
+    call_command("loaddata", str(fixture), database=sqlite_db, verbosity=0)
+    assert ContentType.objects.using(sqlite_db).count() == types + 3
+    assert Permission.objects.using(sqlite_db).count() == permissions + 4
+    for row in [*ContentType.objects.using(sqlite_db).all(), *Permission.objects.using(sqlite_db).all()]:
+        row.full_clean()
+    api.insert(profile, database=sqlite_db, seed=5)
+    assert Permission.objects.using(sqlite_db).count() == permissions + 8

@@ -1,0 +1,218 @@
+"""Text: drawn from a seeded pool (faker, regex), or made per row from other columns
+(template, slugify); unique text stays unique through suffixes.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+from functools import cache
+from typing import Any
+
+from django.utils.text import slugify
+from faker import Faker
+
+from seedgen.errors import suggest
+from seedgen.strategies import pools, regex
+from seedgen.strategies.base import Context, Fail, Planning, Strategy, pick, register
+
+
+@cache
+def faker_for(locale: str) -> Faker:
+    """A shared, unseeded Faker for look-ups only (which locales and providers exist); values come from seeded copies."""
+    return Faker(locale)
+
+
+class TextStrategy(Strategy):
+    """Strings from a pool; unique ones walk a keyed permutation, then take suffixes."""
+
+    def pool_source(self) -> list[Any]:
+        raise NotImplementedError
+
+    def prepare(self) -> None:
+        raw = self.pool_source()
+        self.texty = self.field.max_length is not None or self.field.kind in ("TextField", "CharField")
+        if not self.texty and not self.field.unique:
+            self.pool = raw
+            return
+        # Unique values differ in more than case and accents: MariaDB's default collation ignores both.
+        room = pools.suffix_room(self.field.max_length)
+        self.pool = pools.text_pool(raw, self.field.max_length, self.field.unique, room, casefold=True)
+        if self.field.field is not None:
+            self.pool = pools.valid_only(self.pool, self.field.field)
+            wanted = self.model.count if self.field.unique else 1
+            if len(self.pool) < wanted and self.field.line is None:
+                # Derived, and the validators reject Faker's text: plainer shapes, the first with enough values.
+                for candidates in pools.fallback_pools(self.key, self.field.max_length, len(raw)):
+                    fitted = pools.text_pool(candidates, self.field.max_length, self.field.unique, room, casefold=True)
+                    valid = pools.valid_only(fitted, self.field.field)
+                    if len(valid) > len(self.pool):
+                        self.pool = valid
+                    if len(self.pool) >= wanted:
+                        break
+        if not self.pool:
+            raise self.fail("no value of this strategy passes the field's length and validators; "
+                            "name a strategy for it in the profile, e.g. template: \"code-{n}\"")
+        if self.field.unique and self.field.max_length:
+            cycles = -(-self.model.count // len(self.pool))
+            if cycles > 1 and len(f"-{cycles}") > room:
+                raise self.fail(f"{self.model.count} distinct values do not fit in {self.field.max_length} characters "
+                                f"with this strategy ({len(self.pool)} values before suffixes); name a strategy for it, "
+                                "e.g. regex: '[A-Z0-9]{" + str(self.field.max_length) + "}'")
+
+    def column(self, ctx: Context) -> list[Any]:
+        pool = self.pool
+        if not self.field.unique:
+            return [pool[i] for i in pick(self.key, ctx.rows, len(pool), False).tolist()]
+        size = len(pool)
+        idx = pick(self.key, ctx.rows, size, True).tolist()
+        cycles = (ctx.rows // size).tolist()
+        return [pools.with_suffix(pool[i], c) for i, c in zip(idx, cycles)]
+
+
+@register
+class FakerStrategy(TextStrategy):
+    """Values of a Faker provider (``faker: name``), called ``pool`` times with ``args`` in ``locale``
+    (the profile's unless given); rows sample that pool."""
+
+    name = "faker"
+    options = ("args", "pool", "locale")
+
+    @classmethod
+    def check_arg(cls, arg: Any, options: dict[str, Any], fail: Fail) -> None:
+        if not isinstance(arg, str):
+            raise fail("faker takes a provider name, e.g. faker: name")
+        if "args" in options and not isinstance(options["args"], dict):
+            raise fail("faker args is a mapping of keyword arguments")
+        pool = options.get("pool", 1)
+        if isinstance(pool, bool) or not isinstance(pool, int) or pool < 1:
+            raise fail("pool is a whole number of values >= 1")
+
+    @classmethod
+    def plan(cls, arg: Any, options: dict[str, Any], at: Planning) -> tuple[Any, dict[str, Any]]:
+        options = {**options, "locale": options.get("locale", at.locale)}
+        try:
+            fake = faker_for(options["locale"])
+        except AttributeError:
+            raise at.fail(f"unknown Faker locale {options['locale']!r}") from None
+        if arg.startswith("_") or not callable(getattr(fake, arg, None)):
+            public = [n for n in dir(fake) if not n.startswith("_")]
+            raise at.fail(f"unknown Faker provider {arg!r}{suggest(arg, public)}")
+        return arg, options
+
+    def pool_source(self) -> list[Any]:
+        options = self.field.options
+        size = options.get("pool", pools.DEFAULT_POOL)
+        return pools.faker_pool(self.key, self.field.arg, options.get("args", {}), options["locale"], size)
+
+
+@register
+class Regex(TextStrategy):
+    """Strings matching a regular expression (a RegexValidator's, when derived)."""
+
+    name = "regex"
+    options = ("flags",)
+
+    @classmethod
+    def check_arg(cls, arg: Any, options: dict[str, Any], fail: Fail) -> None:
+        try:
+            re.compile(arg)
+        except (re.error, TypeError) as exc:
+            raise fail(f"regex takes a regular expression: {exc}") from None
+
+    def pool_source(self) -> list[Any]:
+        try:
+            sample = regex.sampler(self.field.arg, self.field.options.get("flags", 0))
+        except regex.Unsupported as exc:
+            raise self.fail(f"{exc}; name a strategy for it in the profile") from None
+        rand = random.Random(self.key)
+        return [sample(rand) for _ in range(self.field.options.get("pool", pools.DEFAULT_POOL))]
+
+
+class RowText(Strategy):
+    """Strings made per row from other columns; unique ones end in the row number."""
+
+    def make(self, ctx: Context) -> list[str]:
+        raise NotImplementedError
+
+    def already_unique(self) -> bool:
+        return False
+
+    def column(self, ctx: Context) -> list[Any]:
+        texts = self.make(ctx)
+        limit = self.field.max_length
+        if not self.field.unique or self.already_unique():
+            if self.field.unique and limit and any(len(t) > limit for t in texts):
+                raise self.fail(f"a unique value is longer than max_length {limit}; shorten the template")
+            return [self.fit(t) for t in texts]
+        numbers = (ctx.rows + 1).tolist()
+        out = []
+        for text, n in zip(texts, numbers):
+            suffix = f"-{n}"
+            base = text[: limit - len(suffix)].rstrip("-") if limit else text
+            out.append(base + suffix)
+        return out
+
+
+def _placeholders(template: str) -> list[str]:
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name]
+
+
+@register
+class Template(RowText):
+    """A format string per row (or one of a list) over the row's other columns and ``n``, ``i``, ``pk``,
+    e.g. ``'user{n}@example.com'``."""
+
+    name = "template"
+
+    @classmethod
+    def check_arg(cls, arg: Any, options: dict[str, Any], fail: Fail) -> None:
+        items = arg if isinstance(arg, list) else [arg]
+        if not items or not all(isinstance(t, str) for t in items):
+            raise fail("template takes a string or a list of strings such as 'user{n}@example.com'")
+
+    @classmethod
+    def depends_on(cls, arg: Any) -> tuple[str, ...]:
+        return tuple(name for template in (arg if isinstance(arg, list) else [arg]) for name in _placeholders(template))
+
+    def prepare(self) -> None:
+        arg = self.field.arg
+        self.templates = arg if isinstance(arg, list) else [arg]
+        parsed = [_placeholders(t) for t in self.templates]
+        self.row_unique = all(any(n in ("n", "pk") for n in names) for names in parsed)
+        self.names = sorted({n for names in parsed for n in names})
+
+    def already_unique(self) -> bool:
+        return self.row_unique
+
+    def make(self, ctx: Context) -> list[str]:
+        which = pick(self.key, ctx.rows, len(self.templates), False).tolist()
+        rows = ctx.rows.tolist()
+        start = self.model.pk_start
+        columns = {n: ctx.columns[n] for n in self.names if n in ctx.columns}
+        out = []
+        for j, (t, i) in enumerate(zip(which, rows)):
+            values = {name: column[j] for name, column in columns.items()}
+            values.update(n=i + 1, i=i, pk=start + i)
+            out.append(self.templates[t].format_map(values))
+        return out
+
+
+@register
+class Slugify(RowText):
+    """The slug of another field of the same row (``slugify: title``)."""
+
+    name = "slugify"
+
+    @classmethod
+    def check_arg(cls, arg: Any, options: dict[str, Any], fail: Fail) -> None:
+        if not isinstance(arg, str):
+            raise fail("slugify takes the name of another field")
+
+    @classmethod
+    def depends_on(cls, arg: Any) -> tuple[str, ...]:
+        return (arg,)
+
+    def make(self, ctx: Context) -> list[str]:
+        return [slugify(str(v)) if v is not None else "" for v in ctx.columns[self.field.arg]]
