@@ -123,7 +123,7 @@ def test_insert_appends_and_then_clashes_without_clear(sqlite_db):
     again = invoke("insert", BLOG, "-q")
     assert again.exit_code == 1
     assert again.output == ("Error: auth.User.username: the value 'user_1' is already in the database; nothing was "
-                            "written. Use --clear to replace the existing rows, or another --seed\n")
+                            "written. Use --clear to replace the existing rows\n")
     assert Post.objects.count() == 50
     cleared = invoke("insert", BLOG, "--clear", "-q", input="y\n")
     assert cleared.exit_code == 0 and Post.objects.count() == 50

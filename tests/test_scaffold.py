@@ -186,7 +186,7 @@ def test_models_seedgen_cannot_fill_are_written_commented_out_with_the_reason(tm
     assert "  # scratch.Egg: 10\n    # seedgen cannot fill this yet: models " in text
     assert "reference each other through non-nullable foreign keys" in text
     # No value seedgen derives passes Event.code's validator: that shows when its pool is made.
-    assert "  # scratch.Event: 10\n    # seedgen cannot fill this yet: scratch.Event.code: " in text
+    assert "  # scratch.Event: 10\n    # seedgen cannot fill this yet: scratch.Event.fields.code: " in text
     # Without app labels: no sessions, no admin log; the rest is a profile export takes.
     assert models_of(text) == ["auth.Group", "auth.User"]
     exported = scratch("seedgen", "export", "scratch.yaml", "-o", "-", "--format", "jsonl")

@@ -94,6 +94,7 @@ class ModelPlan:
     offset: int = 0  # MTI: the parent's row where this model's rows begin
     blocks: tuple[tuple[int, str], ...] = ()  # (first row, label) of each concrete class's rows
     natural_pk: bool = False  # a fixture leaves the pk out: loaddata finds or makes the row by its natural key
+    line: int | None = None  # the profile line that lists the model (None when the plan added it)
 
     @property
     def pk_stop(self) -> int:
@@ -152,6 +153,7 @@ class Plan:
         for m in self.models:  # parents come before their children
             start = placed[m.parent].pk_start + m.offset if m.parent else starts.get(m.label, 1)
             placed[m.label] = replace(m, pk_start=start)
+            _check_pk_room(placed[m.label])
         return replace(self, models=tuple(placed[m.label] for m in self.models))
 
     def for_connection(self, connection) -> Plan:
@@ -171,3 +173,15 @@ class Plan:
 
     def with_existing(self, existing: Mapping[str, ExistingRows]) -> Plan:
         return replace(self, existing={**self.existing, **existing})
+
+
+# The largest pk each auto-incrementing field holds on every database Django supports.
+_PK_LIMITS = {"SmallAutoField": 32767, "AutoField": 2147483647, "BigAutoField": 2**63 - 1}
+
+
+def _check_pk_room(model: ModelPlan) -> None:
+    limit = _PK_LIMITS.get(model.model._meta.pk.get_internal_type()) if model.auto_pk and not model.parent else None
+    if limit is not None and model.count and model.pk_stop - 1 > limit:
+        raise PlanError(f"{model.model._meta.label}: {model.count:,} rows from pk {model.pk_start:,} go past "
+                        f"{limit:,}, the largest pk its {model.model._meta.pk.get_internal_type()} holds; lower the count")
+

@@ -18,13 +18,14 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from seedgen.errors import PlanError, ProfileError, suggest
+from seedgen.errors import PlanError, ProfileError, short, suggest
 from seedgen.planning import closure, introspect
 from seedgen.planning.derive import Derivation, derive, rules_of, value_limits
 from seedgen.planning.graph import dependency_order
 from seedgen.planning.model import ExistingRows, FieldPlan, ModelPlan, Password, Plan, RowRef
 from seedgen.profile.schema import FieldSpec, ModelSpec, ObjectSpec, Profile
 from seedgen.strategies import Planning, Strategy, strategy_class
+from seedgen.strategies.base import fitting
 
 ROW_PLACEHOLDERS = ("n", "i", "pk")
 
@@ -83,6 +84,7 @@ class _Builder:
         self.use_tz = use_tz
         self.existing_pks = existing_pks
         self.counts_by_label: dict[str, int] = {}
+        self.overridden: set[str] = set()  # models whose count --count set
         self.own: dict[str, int] = {}
         self.objects_by_label: dict[str, tuple[ObjectSpec, ...]] = {}
         self.children: dict[str, list[str]] = {}
@@ -148,6 +150,7 @@ class _Builder:
                 raise PlanError(f"--count {label}={value}: the profile names {len(spec.objects)} objects; count includes them")
             result[key] = value
         self.objects_by_label = {label: spec.objects for label, spec in by_lower.items()}
+        self.overridden = {label.lower() for label in overrides}
         return result
 
     def layout(self, needed: Mapping[str, closure.Needed], specs: Mapping[str, ModelSpec]) -> None:
@@ -266,7 +269,7 @@ class _Builder:
             auto_pk=range_pk, fields=fields, m2m=m2m_plans, objects=objects,
             order=tuple(_generation_order(plans + list(helpers), spec, self)), factory=spec.factory,
             vars=helpers, parent=parent, offset=self.offset_of(label), blocks=self.blocks_of(label),
-            natural_pk=label in closure.DJANGO_MADE,
+            natural_pk=label in closure.DJANGO_MADE, line=spec.line,
         )
 
     def check_constraints(self, spec: ModelSpec, rules, named: Mapping[str, FieldSpec]) -> None:
@@ -424,11 +427,14 @@ class _Builder:
                                    "existing rows are referred to by pk only")
                     options["to_field"] = to_field.name
                 self.check_ref(f, target, count, unique, options, fail)
-        elif f.many_to_many:
-            raise fail("a many-to-many field takes ref: <model> with count: [min, max]")
         if f.one_to_one and strategy == "ref":
             unique = True
+        if not f.is_relation and kind.fits is not None and f.get_internal_type() not in kind.fits:
+            raise fail(f"{strategy} cannot fill a {f.get_internal_type()}; "
+                       f"strategies that fit: {', '.join(fitting(f.get_internal_type()))}")
         arg, options = kind.plan(arg, options, self.planning(f, count, unique, fail))
+        if fspec.line is not None and strategy in ("constant", "choice") and not f.is_relation:
+            self.check_values(f, arg if strategy == "choice" else [arg], fail)
         if fspec.null and not f.null:
             raise fail("null is set but the field is not nullable (null=True)")
         fallback = None
@@ -445,6 +451,18 @@ class _Builder:
             fallback=fallback, line=line,
         )
 
+    def check_values(self, f: models.Field, values: Any, fail) -> None:
+        """Every value a profile names for a field is one the field takes: type, choices, validators, blank."""
+        for value in (list(values) if not isinstance(values, dict) else [v for v, w in values.items() if w > 0]):
+            if value is None and f.null:
+                continue
+            try:
+                f.clean(value, None)
+            except ValidationError as exc:
+                allowed = f"; the field takes {', '.join(repr(v) for v, _ in f.flatchoices)}" if f.choices else ""
+                reason = " ".join(m.rstrip(".") for m in exc.messages)
+                raise fail(f"{short(value)!r} is not a value the field takes: {reason}{allowed}") from None
+
     def check_ref(self, f: models.Field, target: str, count: int, unique: bool, options: Mapping, fail) -> None:
         target_model = f.related_model
         if target in self.existing:
@@ -456,6 +474,9 @@ class _Builder:
         low = options.get("count", [1, 1])[0] if f.many_to_many else 1
         self_tree = options.get("tree") and target == closure.label_of(f.model)
         if target_count == 0 and count > 0 and low > 0 and not f.null and not self_tree:
+            if target in self.overridden:
+                raise PlanError(f"--count {target_model._meta.label}=0 leaves {f.model._meta.label}.{f.name} no rows to "
+                                f"point at; give {target_model._meta.label} at least one row")
             raise fail(f"references {target_model._meta.label}, which has 0 rows; give it a count or make the field nullable")
         if f.many_to_many and options["count"][1] > target_count:
             options["count"] = [min(options["count"][0], target_count), target_count]

@@ -336,7 +336,7 @@ class DatabaseSink(Sink):
         model = chunk.model
         label = model.model._meta.label
         manager = model.model._base_manager.using(self.alias)
-        hint = "nothing was written. Use --clear to replace the existing rows, or another --seed"
+        hint = "nothing was written. Use --clear to replace the existing rows"
         candidates = [("pk", chunk.pks)] if model.auto_pk else []
         candidates += [(name, chunk.columns[name]) for name in sorted(unique_fields(model.model))
                        if name in chunk.columns]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from seedgen.errors import PlanError, short
+from seedgen.errors import ProfileError, short
 from seedgen.strategies import rng
 
 if TYPE_CHECKING:  # annotations only: the plan is made above this package and handed down
@@ -60,6 +60,8 @@ class Strategy:
     internal: ClassVar[bool] = False  # made by the planner only; a profile cannot name it
     fills_var: ClassVar[bool] = True
     fills_relation: ClassVar[bool] = False
+    # The Django field types (get_internal_type) it makes values for; None: any (the values are checked).
+    fits: ClassVar[frozenset[str] | None] = None
 
     @classmethod
     def read_arg(cls, arg: Any, options: dict[str, Any], fail: Fail) -> tuple[Any, dict[str, Any]]:
@@ -91,14 +93,25 @@ class Strategy:
     def column(self, ctx: Context) -> list[Any]:
         raise NotImplementedError
 
-    def fail(self, message: str) -> PlanError:
-        return PlanError(f"{self.model.model._meta.label}.{self.field.name}: {message}")
+    def fail(self, message: str) -> ProfileError:
+        """An error found while building the values, before any is written: it names the profile's file
+        and line (the field's, or its model's when the field is derived) and model.field."""
+        return ProfileError(message, file=self.plan.profile.file, line=self.field.line or self.model.line,
+                            key=f"{self.model.model._meta.label}.fields.{self.field.name}")
 
     def fit(self, text: str) -> str:
         """Cut a non-unique string to the field's max_length."""
         limit = self.field.max_length
         return text[:limit] if limit and len(text) > limit else text
 
+
+INTEGERS = frozenset({"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField",
+                      "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField"})
+NUMBERS = INTEGERS | {"FloatField", "DecimalField"}
+# Kinds that take any value as its text (a number or a date written into a CharField is its str()).
+TEXTS = frozenset({"CharField", "TextField", "SlugField", "EmailField", "URLField", "GenericIPAddressField",
+                   "FilePathField", "FileField", "ImageField", "JSONField"})
+TIMES = frozenset({"DateTimeField", "DateField", "TimeField"})
 
 _REGISTRY: dict[str, type[Strategy]] = {}
 
@@ -122,6 +135,11 @@ def strategy_class(name: str) -> type[Strategy]:
 def registered() -> dict[str, type[Strategy]]:
     """Every strategy by name, in the order they were registered."""
     return dict(_REGISTRY)
+
+
+def fitting(kind: str) -> list[str]:
+    """The strategies a profile may name for a field of Django type ``kind``."""
+    return [name for name, cls in profile_strategies().items() if cls.fits is None or kind in cls.fits]
 
 
 def profile_strategies() -> dict[str, type[Strategy]]:

@@ -8,13 +8,14 @@ from typing import Any
 import numpy as np
 
 from seedgen.strategies import rng
-from seedgen.strategies.base import Context, Fail, Strategy, is_pair, register
+from seedgen.strategies.base import TEXTS, Context, Fail, Strategy, is_pair, register
 
 
 @register
 class Uuid(Strategy):
     """Random UUIDs (version 4); a primary key gets time-ordered ones (version 7)."""
 
+    fits = frozenset({"UUIDField"}) | TEXTS
     name = "uuid"
 
     def column(self, ctx: Context) -> list[Any]:
@@ -39,6 +40,7 @@ class Uuid(Strategy):
 class Binary(Strategy):
     """Bytes of a length in [min, max], from the row's own random bits."""
 
+    fits = frozenset({"BinaryField"})
     name = "binary"
 
     @classmethod

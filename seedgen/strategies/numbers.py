@@ -12,7 +12,7 @@ import numpy as np
 
 from seedgen.errors import suggest
 from seedgen.strategies import rng
-from seedgen.strategies.base import Context, Fail, Planning, Strategy, check_distinct, is_pair, pick, register
+from seedgen.strategies.base import NUMBERS, TEXTS, Context, Fail, Planning, Strategy, check_distinct, is_pair, pick, register
 
 DISTRIBUTIONS = ("uniform", "zipf")
 
@@ -37,6 +37,7 @@ def zipf_cdf(size: int, a: float) -> np.ndarray:
 class NumberRange(Strategy):
     """A range [low, high] of numbers; subclasses say how values are drawn from it."""
 
+    fits = NUMBERS | TEXTS
     @classmethod
     def check_arg(cls, arg: Any, options: dict[str, Any], fail: Fail) -> None:
         if not is_pair(arg) or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in arg) or arg[0] > arg[1]:
@@ -93,12 +94,12 @@ class Float(NumberRange):
 
 @register
 class Decimal(NumberRange):
-    """Decimals in [low, high] with the field's decimal places."""
+    """Decimals in [low, high] with the field's decimal places (two for a var, which has no field)."""
 
     name = "decimal"
 
     def column(self, ctx: Context) -> list[Any]:
-        places = self.field.field.decimal_places
+        places = self.field.field.decimal_places if self.field.field is not None else 2
         low, high = (int(decimal.Decimal(str(b)).scaleb(places)) for b in self.field.arg)
         ints = rng.integers(self.key, ctx.rows, low, high).tolist()
         return [decimal.Decimal(i).scaleb(-places) for i in ints]

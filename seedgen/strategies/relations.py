@@ -28,6 +28,7 @@ class Ref(Strategy):
     options = ("count", "distribution", "a", "tree", "existing")
     fills_var = False
     fills_relation = True
+    fits = frozenset()  # a relation only
     TREE_ROOTS = 0.2  # share of a nullable self-reference's rows that start a tree
 
     @classmethod

@@ -15,7 +15,7 @@ from faker import Faker
 
 from seedgen.errors import suggest
 from seedgen.strategies import pools, regex
-from seedgen.strategies.base import Context, Fail, Planning, Strategy, pick, register
+from seedgen.strategies.base import TEXTS, Context, Fail, Planning, Strategy, pick, register
 
 
 @cache
@@ -111,6 +111,7 @@ class FakerStrategy(TextStrategy):
 class Regex(TextStrategy):
     """Strings matching a regular expression (a RegexValidator's, when derived)."""
 
+    fits = TEXTS
     name = "regex"
     options = ("flags",)
 
@@ -133,6 +134,8 @@ class Regex(TextStrategy):
 class RowText(Strategy):
     """Strings made per row from other columns; unique ones end in the row number."""
 
+    fits = TEXTS
+
     def make(self, ctx: Context) -> list[str]:
         raise NotImplementedError
 
@@ -150,6 +153,11 @@ class RowText(Strategy):
         out = []
         for text, n in zip(texts, numbers):
             suffix = f"-{n}"
+            local, at, domain = text.rpartition("@")
+            if at and local:  # an address: the number goes before the '@', as with Faker's
+                room = limit - len(suffix) - len(at + domain) if limit else None
+                out.append(local[:room].rstrip("-") + suffix + at + domain)
+                continue
             base = text[: limit - len(suffix)].rstrip("-") if limit else text
             out.append(base + suffix)
         return out

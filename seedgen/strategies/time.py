@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from seedgen.strategies import rng
-from seedgen.strategies.base import Context, Fail, Planning, Strategy, is_pair, register
+from seedgen.strategies.base import TEXTS, TIMES, Context, Fail, Planning, Strategy, is_pair, register
 
 # The "now" of a profile that names none; a fixed date, so that output never depends on the wall clock.
 DEFAULT_NOW = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
@@ -57,6 +57,7 @@ class DateTime(Strategy):
     """Moments in [start, end] to the second, each bound ``now``, relative (``-1y``) or ISO;
     a date or time field takes the date or the time of each."""
 
+    fits = TIMES | TEXTS
     name = "datetime"
 
     @classmethod
@@ -103,6 +104,7 @@ class Date(DateTime):
 class Duration(Strategy):
     """Spans of time in [shortest, longest], to the second, e.g. ['1min', '30d']."""
 
+    fits = frozenset({"DurationField"}) | TEXTS
     name = "duration"
 
     @classmethod

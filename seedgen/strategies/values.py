@@ -94,6 +94,7 @@ class Choice(Strategy):
 class Password(Strategy):
     """One plain-text password for every row, hashed once with a salt drawn from the seed."""
 
+    fits = frozenset({"CharField"})
     name = "password"
     fills_var = False
 

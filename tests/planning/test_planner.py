@@ -105,3 +105,29 @@ def test_objects_refer_to_other_objects_by_name():
     plan = plan_of(text)
     assert plan.model("blog.Post").objects[0].values["tags"][0].label == "blog.tag"
     assert "'nobody' is not a named object of auth.User" in error_of(text.replace("author: admin", "author: nobody"))
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ("created_at: {duration: ['1min', '2h']}", "blog.Post.fields.created_at: duration cannot fill a DateTimeField; "
+                                               "strategies that fit: faker, datetime, date, offset, constant, choice, default"),
+    ("view_count: {template: 'x{n}'}", "template cannot fill a PositiveIntegerField; strategies that fit: int, float"),
+    ("status: {choice: [draft, bogus]}", "'bogus' is not a value the field takes: Value 'bogus' is not a valid choice; "
+                                         "the field takes 'draft', 'published', 'archived'"),
+    ("status: bogus", "'bogus' is not a value the field takes"),
+    ("title: ''", "'' is not a value the field takes: This field cannot be blank"),
+])
+def test_a_strategy_or_value_the_field_cannot_take_is_refused_naming_what_fits(fields, message):
+    assert message in error_of(f"models:\n  blog.Post:\n    count: 3\n    fields:\n      {fields}\n")
+
+
+def test_a_count_beyond_what_the_pk_holds_is_refused_before_anything_is_made():
+    with pytest.raises(PlanError, match=r"blog.Tag: 3 rows from pk 9,223,372,036,854,775,806 go past "
+                                        r"9,223,372,036,854,775,807, the largest pk its BigAutoField holds"):
+        plan_of("models:\n  blog.Tag: 3\n", pk_starts={"blog.tag": 2**63 - 2})
+    with pytest.raises(PlanError, match="the largest pk its SmallAutoField holds"):
+        plan_of("models:\n  fieldtypes.Label: 40000\n")
+
+
+def test_a_count_option_that_empties_a_target_names_the_option():
+    with pytest.raises(PlanError, match=r"^--count auth.User=0 leaves blog.Post.author no rows to point at"):
+        build_plan(load_profile(PROFILES / "blog.yaml"), counts={"auth.User": 0})

@@ -103,7 +103,7 @@ def test_a_unique_clash_with_existing_rows_names_model_field_and_value(db, tmp_p
     with pytest.raises(SinkError) as caught:
         api.insert(profile, database=db)
     assert str(caught.value) == ("blog.Tag.name: the value 'tag 1' is already in the database; nothing was written. "
-                                 "Use --clear to replace the existing rows, or another --seed")
+                                 "Use --clear to replace the existing rows")
     assert dumpdata(db) == before
 
 

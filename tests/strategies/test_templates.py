@@ -1,0 +1,35 @@
+"""Templates: a unique one that repeats takes the row number, before the '@' of an address."""
+
+from __future__ import annotations
+
+from seedgen.generate.chunks import ModelGenerator
+from seedgen.planning import build_plan
+from seedgen.profile import parse_profile
+
+
+def test_a_unique_email_template_numbers_the_local_part():
+    plan = build_plan(parse_profile(
+        "models:\n  auth.User:\n    count: 4\n    fields:\n"
+        "      email: {template: 'staff@example.com', unique: true}\n", "p.yaml"))
+    user = plan.model("auth.User")
+    emails = ModelGenerator(plan, user).chunk(0, 4).columns["email"]
+    assert emails == ["staff-1@example.com", "staff-2@example.com", "staff-3@example.com", "staff-4@example.com"]
+
+
+def test_too_few_short_unique_values_name_file_line_and_a_hint_that_works():
+    import pytest
+
+    from seedgen import api
+    from seedgen.errors import ProfileError
+    from seedgen.sinks.memory import MemorySink
+
+    text = "models:\n  blog.Tag:\n    count: 5000\n    fields:\n      color: {faker: safe_color_name, unique: true}\n"
+    with pytest.raises(ProfileError) as caught:
+        api.run(build_plan(parse_profile(text, "tags.yaml")), MemorySink())
+    message = str(caught.value)
+    assert message.startswith("tags.yaml:5: blog.Tag.fields.color: 5000 distinct values do not fit in 7 characters")
+    hint = message.split("e.g. ")[1]
+    fixed = build_plan(parse_profile(text.replace("{faker: safe_color_name, unique: true}", "{" + hint + ", unique: true}"),
+                                     "tags.yaml"))
+    colors = ModelGenerator(fixed, fixed.model("blog.Tag")).chunk(0, 5000).columns["color"]
+    assert len(set(colors)) == 5000 and max(map(len, colors)) <= 7
