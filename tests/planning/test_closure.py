@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 
-from django.contrib.auth.models import User
+import pytest
+from django.contrib.auth.models import Permission, User
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connections
 
 from seedgen import api
+from seedgen.errors import ProfileError
 from seedgen.planning import build_plan
 from seedgen.profile import parse_profile
 
@@ -39,10 +43,6 @@ def test_a_bare_one_to_one_model_gets_at_most_its_targets_rows():
 
 
 def test_a_one_to_one_count_the_user_set_that_cannot_fit_is_an_error():
-    import pytest
-
-    from seedgen.errors import ProfileError
-
     with pytest.raises(ProfileError, match="is unique but has 10 rows for 4 auth.User rows"):
         plan_of("models:\n  auth.User: 4\n  accounts.Profile:\n    count: 10\n")
 
@@ -79,8 +79,6 @@ def test_existing_true_points_at_rows_already_in_the_database(sqlite_db, tmp_pat
 
 
 def test_models_the_database_cannot_hold_are_skipped_with_a_notice(sqlite_db, monkeypatch, tmp_path):
-    from django.db import connections
-
     from seedgen.demo.blog.models import Tag
 
     monkeypatch.setattr(Tag._meta, "required_db_features", ["supports_no_such_thing"])
@@ -97,17 +95,11 @@ def test_a_proxy_listed_with_its_model_shares_its_rows():
 
 
 def test_one_table_listed_twice_is_an_error():
-    import pytest
-
-    from seedgen.errors import ProfileError
-
     with pytest.raises(ProfileError, match=r"p.yaml:3: blog.post: is the same table as blog.Post"):
         plan_of("models:\n  blog.Post: 12\n  blog.post: 5\n")
 
 
 def test_listed_content_types_and_permissions_go_in_beside_djangos_by_natural_key(sqlite_db, tmp_path):
-    from django.contrib.auth.models import Permission
-
     profile = tmp_path / "own.yaml"
     profile.write_text("models:\n  contenttypes.ContentType: 3\n  auth.Permission: 4\n")
     fixture = tmp_path / "own.json"
@@ -115,8 +107,6 @@ def test_listed_content_types_and_permissions_go_in_beside_djangos_by_natural_ke
     objects = json.loads(fixture.read_text())
     assert all("pk" not in o for o in objects)  # loaddata makes them, by natural key
     types, permissions = ContentType.objects.using(sqlite_db).count(), Permission.objects.using(sqlite_db).count()
-    from django.core.management import call_command
-
     call_command("loaddata", str(fixture), database=sqlite_db, verbosity=0)
     assert ContentType.objects.using(sqlite_db).count() == types + 3
     assert Permission.objects.using(sqlite_db).count() == permissions + 4

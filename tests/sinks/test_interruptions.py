@@ -94,21 +94,7 @@ def test_a_signal_while_rows_stream_in_rolls_back_and_says_so(server_db, signum,
     before_schema = schema(server_db) if server_db == "postgresql" else None
     command = [sys.executable, "-m", "seedgen", "insert", str(PROFILES / "large.yaml"), "--count", "blog.Post=400000",
                "--database-url", database_url(server_db), "--settings", "tests.settings", "--clear", "--yes"]
-    proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(REPO)})
-    try:
-        deadline = time.monotonic() + 120
-        while server_sql(server_db, BUSY[server_db])[0][0] == 0:
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "the insert never started streaming rows"
-            time.sleep(0.005)
-        proc.send_signal(signum)
-        _, err = proc.communicate(timeout=120)
-    finally:
-        proc.kill()
-    assert proc.returncode == code, err
-    assert err.strip().splitlines()[-1] == f"Error: {said}: nothing was written"
-    assert "Traceback" not in err
+    stop_midway(command, lambda: server_sql(server_db, BUSY[server_db])[0][0] > 0, signum, code, said)
     assert dumpdata(server_db) == before
     if before_schema is not None:
         assert schema(server_db) == before_schema
@@ -119,13 +105,19 @@ def test_a_signal_during_an_export_leaves_no_file_behind(tmp_path, signum, code,
     target = tmp_path / "large.jsonl.gz"
     command = [sys.executable, "-m", "seedgen", "export", str(PROFILES / "large.yaml"), "--count", "blog.Post=400000",
                "-o", str(target), "--settings", "tests.settings"]
+    stop_midway(command, lambda: any(p.stat().st_size for p in tmp_path.iterdir()), signum, code, said)
+    assert list(tmp_path.iterdir()) == []
+
+
+def stop_midway(command: list[str], started, signum: int, code: int, said: str) -> None:
+    """Run ``command``, send ``signum`` once ``started()`` says rows are flowing, and check it stopped cleanly."""
     proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONPATH": str(REPO)})
     try:
         deadline = time.monotonic() + 120
-        while not any(p.stat().st_size for p in tmp_path.iterdir()):
+        while not started():
             assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "the export never started writing"
+            assert time.monotonic() < deadline, "the run never started writing rows"
             time.sleep(0.005)
         proc.send_signal(signum)
         _, err = proc.communicate(timeout=120)
@@ -133,4 +125,4 @@ def test_a_signal_during_an_export_leaves_no_file_behind(tmp_path, signum, code,
         proc.kill()
     assert proc.returncode == code, err
     assert err.strip().splitlines()[-1] == f"Error: {said}: nothing was written"
-    assert list(tmp_path.iterdir()) == []
+    assert "Traceback" not in err
