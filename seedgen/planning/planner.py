@@ -22,6 +22,7 @@ from seedgen.errors import PlanError, ProfileError, short, suggest
 from seedgen.planning import closure, introspect
 from seedgen.planning.derive import Derivation, derive, rules_of, value_limits
 from seedgen.planning.graph import dependency_order
+from seedgen.planning.layout import Layout
 from seedgen.planning.model import ExistingRows, FieldPlan, ModelPlan, Password, Plan, RowRef
 from seedgen.profile.schema import FieldSpec, ModelSpec, ObjectSpec, Profile
 from seedgen.strategies import Planning, Strategy, strategy_class
@@ -58,8 +59,8 @@ def build_plan(
              for label, spec in specs.items()}
     needed, added = closure.close(listed, named)
     notices += added
-    builder.layout(needed, specs)
-    notices += builder.cap_unique_links(specs)
+    builder.layout = Layout(needed, specs, builder.error)
+    notices += builder.layout.cap_unique_links(specs)
     plans = {}
     for label, need in needed.items():
         spec = specs.get(label) or ModelSpec(label=need.model._meta.label, count=need.count, bare=True)
@@ -83,14 +84,15 @@ class _Builder:
         self.profile = profile
         self.use_tz = use_tz
         self.existing_pks = existing_pks
-        self.counts_by_label: dict[str, int] = {}
+        self.layout: Layout | None = None  # made once the closure knows every model
         self.overridden: set[str] = set()  # models whose count --count set
-        self.own: dict[str, int] = {}
         self.objects_by_label: dict[str, tuple[ObjectSpec, ...]] = {}
-        self.children: dict[str, list[str]] = {}
-        self.parents: dict[str, str] = {}
         self.existing: dict[str, ExistingRows] = {}
         self.derivation = Derivation(now=profile.now, use_tz=use_tz, has_rows=self.has_rows)
+
+    @property
+    def counts_by_label(self) -> dict[str, int]:
+        return self.layout.counts if self.layout else {}
 
     def has_rows(self, label: str) -> bool:
         # Optional links to content types or permissions stay empty: a sample user gets no real permission.
@@ -153,51 +155,6 @@ class _Builder:
         self.overridden = {label.lower() for label in overrides}
         return result
 
-    def layout(self, needed: Mapping[str, closure.Needed], specs: Mapping[str, ModelSpec]) -> None:
-        """Counts including MTI children's rows, and where each child's block of its parent's rows begins."""
-        self.own = {label: n.count for label, n in needed.items()}
-        for label, n in needed.items():
-            parents = [p for p, link in n.model._meta.parents.items() if link is not None]
-            if len(parents) > 1:
-                spec = specs.get(label)
-                raise self.error("has more than one multi-table parent (not supported)",
-                                 spec.line if spec else None, n.model._meta.label)
-            if parents:
-                parent = closure.label_of(parents[0])
-                self.parents[label] = parent
-                self.children.setdefault(parent, []).append(label)
-        self.recount()
-
-    def recount(self) -> None:
-        totals: dict[str, int] = {}
-
-        def total(label: str) -> int:
-            if label not in totals:
-                totals[label] = self.own[label] + sum(total(c) for c in self.children.get(label, ()))
-            return totals[label]
-
-        self.counts_by_label = {label: total(label) for label in self.own}
-
-    def cap_unique_links(self, specs: Mapping[str, ModelSpec]) -> list[str]:
-        """A bare count of a model with a one-to-one or unique FK is cut to the rows its target has."""
-        notices = []
-        for label, spec in specs.items():
-            if label not in self.own or not spec.bare:
-                continue
-            model = apps.get_model(label)
-            for f in model._meta.local_fields:
-                target = closure.label_of(f.related_model) if f.is_relation else None
-                if (not closure.is_unique_link(f) or getattr(f.remote_field, "parent_link", False)
-                        or target not in self.counts_by_label or target == label):
-                    continue
-                room = self.counts_by_label[target] - (self.counts_by_label[label] - self.own[label])
-                if self.own[label] > room:
-                    notices.append(f"{model._meta.label}: {room} rows, not {self.own[label]}: "
-                                   f"{f.name} is unique and {f.related_model._meta.label} has {room} rows")
-                    self.own[label] = max(room, 0)
-                    self.recount()
-        return notices
-
     def model_plan(self, spec: ModelSpec, model: type[models.Model]) -> ModelPlan:
         label = model._meta.label_lower
         local, m2m = introspect.writable_fields(model)
@@ -205,8 +162,8 @@ class _Builder:
         for alias in (f.attname for f in local):
             by_name.setdefault(alias, by_name.get(alias.removesuffix("_id")))
         pk = model._meta.pk
-        parent = self.parents.get(label)
-        range_pk = self.range_pk(model)
+        parent = self.layout.parents.get(label)
+        range_pk = self.layout.range_pk(model)
         named = {}
         for fspec in spec.fields:
             target = by_name.get(fspec.name)
@@ -268,7 +225,7 @@ class _Builder:
             label=label, model=model, count=count, pk_start=1, pk_name=pk.name,
             auto_pk=range_pk, fields=fields, m2m=m2m_plans, objects=objects,
             order=tuple(_generation_order(plans + list(helpers), spec, self)), factory=spec.factory,
-            vars=helpers, parent=parent, offset=self.offset_of(label), blocks=self.blocks_of(label),
+            vars=helpers, parent=parent, offset=self.layout.offset_of(label), blocks=self.layout.blocks_of(label),
             natural_pk=label in closure.DJANGO_MADE, line=spec.line,
         )
 
@@ -279,30 +236,6 @@ class _Builder:
             if missing:
                 raise self.error(f"cannot tell which values pass its check constraint {name!r}; "
                                  f"name a strategy for {', '.join(missing)} in the profile", spec.line, spec.label)
-
-    def range_pk(self, model: type[models.Model]) -> bool:
-        """Whether the model's pk is its row's place in the pk range (an AutoField or an MTI parent link)."""
-        return introspect.is_auto_pk(model._meta.pk) or closure.label_of(model) in self.parents
-
-    def offset_of(self, label: str) -> int:
-        parent = self.parents.get(label)
-        if parent is None:
-            return 0
-        offset = self.own[parent]
-        for sibling in self.children[parent]:
-            if sibling == label:
-                return offset
-            offset += self.counts_by_label[sibling]
-        raise AssertionError(label)
-
-    def blocks_of(self, label: str) -> tuple[tuple[int, str], ...]:
-        """(first row, concrete label) of each class's rows in this table: own rows, then each child's."""
-        blocks = [(0, label)] if self.own[label] else []
-        start = self.own[label]
-        for child in self.children.get(label, ()):
-            blocks += [(start + first, name) for first, name in self.blocks_of(child)]
-            start += self.counts_by_label[child]
-        return tuple(blocks)
 
     def use_django_rows(self, label: str) -> ExistingRows:
         if label not in self.existing:
@@ -420,7 +353,7 @@ class _Builder:
                 elif target in closure.DJANGO_MADE:
                     self.use_django_rows(target)
                 to_field = f.target_field if not f.many_to_many else None
-                keyed = to_field is not None and (not to_field.primary_key or not self.range_pk(f.related_model))
+                keyed = to_field is not None and (not to_field.primary_key or not self.layout.range_pk(f.related_model))
                 if keyed:
                     if target in self.existing:
                         raise fail(f"refers to {f.related_model._meta.label}.{to_field.name}, not its pk; "

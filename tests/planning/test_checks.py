@@ -13,6 +13,8 @@ from django.test.utils import isolate_apps
 from seedgen.errors import ProfileError
 from seedgen.generate.chunks import ModelGenerator
 from seedgen.planning.checks import check_rules
+from seedgen.planning.closure import Needed
+from seedgen.planning.layout import Layout
 from seedgen.planning.planner import _Builder
 from seedgen.profile import parse_profile
 from seedgen.profile.schema import ModelSpec
@@ -25,9 +27,8 @@ def rows_of(model: type[models.Model], count: int = 300, targets: dict | None = 
 
     profile = parse_profile("models:\n  blog.Tag: 1\n", "p.yaml")
     builder = _Builder(profile, use_tz=True)
-    counts = {m._meta.label_lower: n for m, n in (targets or {}).items()} | {model._meta.label_lower: count}
-    builder.own = dict(counts)
-    builder.counts_by_label = dict(counts)
+    needed = {m._meta.label_lower: Needed(m, n) for m, n in [*(targets or {}).items(), (model, count)]}
+    builder.layout = Layout(needed, {}, builder.error)
     plans = tuple(builder.model_plan(ModelSpec(label=m._meta.label, count=n), m)
                   for m, n in [*(targets or {}).items(), (model, count)])
     plan = Plan(profile=profile, seed=1, now=profile.now, use_tz=True, models=plans)
