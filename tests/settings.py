@@ -10,7 +10,8 @@ import tempfile
 from seedgen.demo.settings import DEFAULT_AUTO_FIELD, INSTALLED_APPS, TIME_ZONE, USE_TZ  # noqa: F401
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.apps.reviews",
-                  "tests.apps.catalog", "tests.apps.accounts", "tests.apps.inherit", "tests.apps.org", "tests.apps.fieldtypes"]
+                  "tests.apps.catalog", "tests.apps.accounts", "tests.apps.inherit", "tests.apps.org", "tests.apps.fieldtypes",
+                  "polymorphic", "tests.apps.shapes"]
 
 SECRET_KEY = "seedgen-tests"
 # One database per test process (each pytest-xdist worker is one), so that two runs on one

@@ -29,7 +29,7 @@ from tests.conftest import BACKENDS, REPO, empty_database, ensure_database
 COUNT = 12
 FORMATS = ["json", "jsonl", "yaml", "xml"]
 # Each app with the models it needs from outside: accounts hangs off the user model.
-APPS = {"catalog": [], "accounts": ["auth.User"], "inherit": [], "org": [], "fieldtypes": []}
+APPS = {"catalog": [], "accounts": ["auth.User"], "inherit": [], "org": [], "fieldtypes": [], "shapes": []}
 
 
 def app_models(app: str) -> list:
@@ -314,3 +314,19 @@ def test_inserted_friendships_go_both_ways(app_db, exports):
     pairs = set(Profile.friends.through._base_manager.using(app_db).values_list("from_profile", "to_profile"))
     assert pairs, "no friendships"
     assert {(b, a) for a, b in pairs} == pairs
+
+
+@pytest.mark.parametrize("how", ["loaddata", "insert"])
+def test_polymorphic_rows_read_back_as_their_own_class(app_db, exports, how):
+    """django-polymorphic reads a row through its polymorphic_ctype: each must name the row's own class."""
+    from tests.apps.shapes.models import Circle, Shape, Square
+
+    if how == "loaddata":
+        loaddata(app_db, exports("shapes", "json"))
+    else:
+        api.insert(exports.profile("shapes"), database=app_db)
+    shapes = list(Shape.objects.using(app_db).order_by("pk"))
+    assert {type(s) for s in shapes} == {Shape, Circle, Square}
+    for shape in shapes:
+        assert shape.polymorphic_ctype.model_class() is type(shape)
+    assert Circle.objects.using(app_db).count() == Square.objects.using(app_db).count() == COUNT
