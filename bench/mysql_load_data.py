@@ -55,7 +55,6 @@ def main() -> None:
 
     from seedgen import api
     from seedgen.generate.chunks import ModelGenerator
-    from seedgen.sinks.database import tables_of
     from seedgen.sinks.mysql import MySQLSink
 
     large = REPO / "profiles" / "large.yaml"
@@ -63,7 +62,7 @@ def main() -> None:
     plan = api.prepare(large, counts={"blog.Post": args.posts})
     sink = MySQLSink()
     sink.plan, sink.connection = plan, connection
-    sink.tables = {m.label: tables_of(m) for m in plan.models}
+    sink.tables = {m.label: m.tables for m in plan.models}
     post = plan.model("blog.Post")
     batches = [batch for chunk in ModelGenerator(plan, post).chunks(5000) for batch in sink.batches(chunk)]
     rows = sum(len(rows) for _, rows in batches)

@@ -70,6 +70,16 @@ class FieldPlan:
 
 
 @dataclass(frozen=True)
+class Table:
+    """One table a model's rows go to: its own, or the auto-created table of one of its M2M fields."""
+
+    name: str
+    columns: tuple[str, ...]
+    owners: tuple[str, ...]  # what each column holds, for messages: "blog.Post.title"
+    m2m: str | None = None  # the M2M field whose pairs go here
+
+
+@dataclass(frozen=True)
 class ModelPlan:
     """One model's rows: count, pk range, fields in serializer order, and its place in an MTI tree.
 
@@ -99,6 +109,22 @@ class ModelPlan:
     @property
     def pk_stop(self) -> int:
         return self.pk_start + self.count
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        """Where the rows go, in order: the model's own table (pk column first when the range gives it,
+        then the fields in serializer order), then one table of pairs per auto-created M2M table."""
+        meta = self.model._meta
+        label = meta.label
+        columns = [meta.pk.column] if self.auto_pk else []
+        owners = [f"{label}.{meta.pk.name}"] if self.auto_pk else []
+        columns += [f.field.column for f in self.fields]
+        owners += [f"{label}.{f.name}" for f in self.fields]
+        tables = [Table(meta.db_table, tuple(columns), tuple(owners))]
+        for f in self.m2m:
+            pair = (f.field.m2m_column_name(), f.field.m2m_reverse_name())
+            tables.append(Table(f.field.remote_field.through._meta.db_table, pair, (f"{label}.{f.name}",) * 2, m2m=f.name))
+        return tuple(tables)
 
     def field(self, name: str) -> FieldPlan:
         for plan in self.fields + self.m2m + self.vars:

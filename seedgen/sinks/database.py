@@ -16,7 +16,6 @@ import queue
 import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.management.color import no_style
@@ -25,7 +24,7 @@ from django.utils.module_loading import import_string
 
 from seedgen.errors import SinkError
 from seedgen.generate.chunks import Chunk
-from seedgen.planning import ModelPlan, Plan
+from seedgen.planning import ModelPlan, Plan, Table
 from seedgen.planning.introspect import unique_fields
 from seedgen.sinks.base import Sink
 
@@ -51,32 +50,6 @@ def database_sink(alias: str = "default", *, clear: bool = False) -> DatabaseSin
     return (import_string(path) if path else DatabaseSink)(alias, clear=clear)
 
 
-@dataclass(frozen=True)
-class Table:
-    """One table the plan writes: a model's own, or the auto-created table of one of its M2M fields."""
-
-    name: str
-    columns: tuple[str, ...]
-    owners: tuple[str, ...]  # what each column holds, for messages: "blog.Post.title"
-    m2m: str | None = None  # the M2M field whose pairs go here
-
-
-def tables_of(model: ModelPlan) -> list[Table]:
-    meta = model.model._meta
-    label = meta.label
-    columns = [meta.pk.column] if model.auto_pk else []
-    owners = [f"{label}.{meta.pk.name}"] if model.auto_pk else []
-    columns += [f.field.column for f in model.fields]
-    owners += [f"{label}.{f.name}" for f in model.fields]
-    tables = [Table(meta.db_table, tuple(columns), tuple(owners))]
-    for f in model.m2m:
-        through = f.field.remote_field.through
-        if through._meta.auto_created:
-            pair = (f.field.m2m_column_name(), f.field.m2m_reverse_name())
-            tables.append(Table(through._meta.db_table, pair, (f"{label}.{f.name}",) * 2, m2m=f.name))
-    return tables
-
-
 class DatabaseSink(Sink):
     """The generic database sink: ``executemany`` of prepared tuples. Vendors override ``insert``."""
 
@@ -99,7 +72,7 @@ class DatabaseSink(Sink):
     def open(self, plan: Plan) -> None:
         super().open(plan)
         self.connection = connections[self.alias]
-        self.tables = {model.label: tables_of(model) for model in plan.models}
+        self.tables = {model.label: model.tables for model in plan.models}
         try:
             self.check_schema()
         except DatabaseError as exc:

@@ -65,7 +65,7 @@ class FixtureSink(Sink):
         pk_column = chunk.pks if model.auto_pk else chunk.columns[model.pk_name]
         names = [n for n in names if n != model.pk_name]
         columns = [self.column(model.field(n), chunk.columns[n]) for n in names]
-        m2m_names = [f.name for f in model.m2m if f.field.remote_field.through._meta.auto_created]
+        m2m_names = [f.name for f in model.m2m]  # the plan holds only M2M fields with auto-created tables
         m2m = [chunk.m2m[n] for n in m2m_names]
         keys = names + m2m_names
         if not model.auto_pk:

@@ -32,7 +32,7 @@ class XmlSink(FixtureSink):
         fields = [f for f in model.fields if f.name != model.pk_name]
         texts = {f.name: values.xml_text(f.field) for f in fields if not f.field.is_relation}
         pk_text = values.xml_text(model.model._meta.pk)
-        m2m = [f for f in model.m2m if f.field.remote_field.through._meta.auto_created]
+        m2m = model.m2m
         for row, pk in enumerate(chunk.pks if model.auto_pk else chunk.columns[model.pk_name]):
             self.newline(1)
             attrs = {"model": model.label}
