@@ -58,7 +58,8 @@ def test_plan_shows_order_counts_pks_and_strategies():
     result = invoke("plan", BLOG)
     assert result.exit_code == 0, result.output
     assert "blog.Post: 50 rows, pk 1..50" in result.output
-    assert "status        choice {'draft': 1, 'published': 3}" in result.output
+    assert "status        choice {draft: 1, published: 3}" in result.output
+    assert "date_joined       datetime [2024-01-02T12:00:00+00:00, 2024-11-20T12:00:00+00:00]" in result.output
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -283,3 +284,30 @@ def test_create_sample_data_clear_with_no_terminal_says_to_pass_noinput(sqlite_d
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     with pytest.raises(CommandError, match=r"pass --noinput \(or --yes\)"):
         call_command("create_sample_data", "--clear", "--database", sqlite_db)
+
+
+def test_a_model_the_demo_settings_lack_says_the_demo_settings_are_in_use(tmp_path):
+    (tmp_path / "shop.yaml").write_text("models:\n  shop.Order: 3\n")
+    result = subprocess.run([sys.executable, "-m", "seedgen", "export", "shop.yaml", "-o", "out.json"], cwd=tmp_path,
+                            capture_output=True, text=True,
+                            env={"PATH": "", "PYTHONPATH": str(REPO), "SEEDGEN_DEMO_DB": str(tmp_path / "d.sqlite3")})
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("Error: shop.yaml:2: shop.Order: unknown model (the bundled demo settings are in use, "
+                                     "which install only the demo blog: run seedgen inside your project, or pass "
+                                     "--settings or DJANGO_SETTINGS_MODULE)")
+
+
+def test_the_factory_path_leaves_the_shared_random_state_as_it_was():
+    import factory.random
+
+    from seedgen import api
+    from seedgen.sinks.memory import MemorySink
+
+    before = factory.random.get_random_state()
+    plan = api.prepare(PROFILES / "blog.yaml", counts={"blog.Post": 3})
+    from dataclasses import replace
+
+    plan = replace(plan, models=tuple(replace(m, factory="factories.blog.TagFactory") if m.label == "blog.tag" else m
+                                      for m in plan.models))
+    api.run(plan, MemorySink())
+    assert factory.random.get_random_state() == before

@@ -45,7 +45,7 @@ def test_init_of_the_blog_lists_its_models_and_their_targets_in_dependency_order
     assert all(spec.count == 10 and not spec.fields for spec in parse_profile(text, "init.yaml").models)
     post = under(text, "blog.Post")
     assert "# slug          slugify title (unique)" in post
-    assert "# status        choice ['draft', 'published', 'archived']" in post
+    assert "# status        choice [draft, published, archived]" in post
     assert "# author        ref auth.User" in post
     assert "# tags          ref blog.Tag (count=[0, 3])" in post
     assert "blog.Post.author needs rows" in text  # the planner's note on why auth.User is there

@@ -116,9 +116,15 @@ class ModelGenerator:
         # Relations come from seedgen's own refs; "__sequence" pins factory.Sequence to the row.
         overrides = {f.field.name: None for f in self.model.fields if f.field.is_relation}
         built = []
-        for row in rows.tolist():
-            factory.random.reseed_random(rng.stream_key(self.plan.seed, self.model.label, "factory", row))
-            built.append(self.factory.build(__sequence=row, **overrides))
+        # factory_boy and Faker draw from one shared generator: seed it per row, and give the
+        # caller's state back afterwards, so a run leaves no trace in anyone else's randomness.
+        state = factory.random.get_random_state()
+        try:
+            for row in rows.tolist():
+                factory.random.reseed_random(rng.stream_key(self.plan.seed, self.model.label, "factory", row))
+                built.append(self.factory.build(__sequence=row, **overrides))
+        finally:
+            factory.random.set_random_state(state)
         return built
 
     def chunks(self, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Iterator[Chunk]:

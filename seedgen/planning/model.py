@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import models
 
-from seedgen.errors import PlanError, short
+from seedgen.errors import PlanError
 from seedgen.profile.schema import ObjectSpec, Profile
 
 
@@ -58,8 +58,9 @@ class FieldPlan:
         return getattr(self.field, "max_length", None) if self.kind != "JSONField" else None
 
     def describe(self) -> str:
-        text = self.strategy if self.arg is None else f"{self.strategy} {short(self.arg)}"
-        extras = [f"{k}={short(v)}" for k, v in self.options.items()]
+        """The strategy as `seedgen plan` shows it: full values, dates as ISO text, null as null."""
+        text = self.strategy if self.arg is None and self.strategy != "constant" else f"{self.strategy} {_shown(self.arg)}"
+        extras = [f"{k}={_shown(v)}" for k, v in self.options.items()]
         if self.unique:
             extras.append("unique")
         if self.null:
@@ -210,4 +211,19 @@ def _check_pk_room(model: ModelPlan) -> None:
     if limit is not None and model.count and model.pk_stop - 1 > limit:
         raise PlanError(f"{model.model._meta.label}: {model.count:,} rows from pk {model.pk_start:,} go past "
                         f"{limit:,}, the largest pk its {model.model._meta.pk.get_internal_type()} holds; lower the count")
+
+
+def _shown(value: Any) -> str:
+    """A value as a person reads it in a plan: YAML-like, complete."""
+    if value is None:
+        return "null"
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_shown(k)}: {_shown(v)}" for k, v in value.items()) + "}"
+    return repr(value)
 

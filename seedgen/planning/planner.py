@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -18,6 +19,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from seedgen.environment import DEMO_SETTINGS
 from seedgen.errors import PlanError, ProfileError, short, suggest
 from seedgen.planning import closure, introspect
 from seedgen.planning.derive import Derivation, derive, rules_of, value_limits
@@ -106,7 +108,12 @@ class _Builder:
             model = apps.get_model(spec.label)
         except (LookupError, ValueError):
             known = [m._meta.label for m in apps.get_models()]
-            raise self.error(f"unknown model{suggest(spec.label, known)}", spec.line, spec.label) from None
+            hint = suggest(spec.label, known)
+            if os.environ.get("DJANGO_SETTINGS_MODULE") == DEMO_SETTINGS and not hint:
+                # The model is probably the user's own, and their project's settings are not in use.
+                hint = (" (the bundled demo settings are in use, which install only the demo blog: run seedgen "
+                        "inside your project, or pass --settings or DJANGO_SETTINGS_MODULE)")
+            raise self.error(f"unknown model{hint}", spec.line, spec.label) from None
         if model._meta.proxy:
             model = model._meta.concrete_model
         if model._meta.abstract or not model._meta.managed and model._meta.auto_created:
