@@ -85,10 +85,9 @@ FILE_EXTENSIONS = {"ImageField": "png", "FileField": "pdf"}
 
 @dataclass(frozen=True)
 class Derivation:
-    """What ``derive`` knows about the run: "now", and which models have rows."""
+    """What ``derive`` knows about the run: "now", and which models the plan makes rows of."""
 
     now: dt.datetime
-    use_tz: bool
     has_rows: Callable[[str], bool]  # label_lower -> the plan makes rows of it
 
 

@@ -90,7 +90,7 @@ class _Builder:
         self.overridden: set[str] = set()  # models whose count --count set
         self.objects_by_label: dict[str, tuple[ObjectSpec, ...]] = {}
         self.existing: dict[str, ExistingRows] = {}
-        self.derivation = Derivation(now=profile.now, use_tz=use_tz, has_rows=self.has_rows)
+        self.derivation = Derivation(now=profile.now, has_rows=self.has_rows)
 
     @property
     def counts_by_label(self) -> dict[str, int]:

@@ -43,10 +43,11 @@ HASH_SEED_FORMATS = ("jsonl.gz", "xml")
 # test apps (derived strategies, sets of unique values, closure): the bytes must not move.
 _EXPORT_ALL = """
 import sys
+from pathlib import Path
 from seedgen import api
 from tests.test_golden import bare_profile
 out, demo = sys.argv[1], sys.argv[2]
-bare = bare_profile(__import__("pathlib").Path(out))
+bare = bare_profile(Path(out))
 api.export(demo, f"{out}/demo.json")
 for fmt in sys.argv[3:]:
     api.export(bare, f"{out}/fixture.{fmt}")
