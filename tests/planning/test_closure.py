@@ -16,6 +16,14 @@ from seedgen.planning import build_plan
 from seedgen.profile import parse_profile
 
 
+def exported(tmp_path, text: str) -> tuple[str, list[dict]]:
+    """Write ``text`` as a profile, export it as JSON: (the profile's path, the fixture's objects)."""
+    profile = tmp_path / "p.yaml"
+    profile.write_text(text)
+    api.export(profile, tmp_path / "p.json")
+    return str(profile), json.loads((tmp_path / "p.json").read_text())
+
+
 def plan_of(text: str, **kwargs):
     return build_plan(parse_profile(text, "p.yaml"), **kwargs)
 
@@ -48,18 +56,15 @@ def test_a_one_to_one_count_the_user_set_that_cannot_fit_is_an_error():
 
 
 def test_content_types_are_natural_keys_in_fixtures_and_pks_on_insert(sqlite_db, tmp_path):
-    profile = tmp_path / "notes.yaml"
-    profile.write_text("models:\n  org.Department: 3\n  org.Note: 6\n")
-    fixture = tmp_path / "notes.json"
-    api.export(profile, fixture)
-    notes = [o for o in json.loads(fixture.read_text()) if o["model"] == "org.note"]
+    profile, objects = exported(tmp_path, "models:\n  org.Department: 3\n  org.Note: 6\n")
+    notes = [o for o in objects if o["model"] == "org.note"]
     assert {tuple(n["fields"]["content_type"]) for n in notes} <= {("org", "department"), ("org", "employee")}
     api.insert(profile, database=sqlite_db)
     from tests.apps.org.models import Note
 
-    for note, exported in zip(Note.objects.using(sqlite_db).order_by("pk"), notes):
+    for note, written in zip(Note.objects.using(sqlite_db).order_by("pk"), notes):
         content_type = ContentType.objects.using(sqlite_db).get(pk=note.content_type_id)
-        assert [content_type.app_label, content_type.model] == exported["fields"]["content_type"]
+        assert [content_type.app_label, content_type.model] == written["fields"]["content_type"]
         assert note.target is not None  # the generic key names a real row
 
 
@@ -100,11 +105,8 @@ def test_one_table_listed_twice_is_an_error():
 
 
 def test_listed_content_types_and_permissions_go_in_beside_djangos_by_natural_key(sqlite_db, tmp_path):
-    profile = tmp_path / "own.yaml"
-    profile.write_text("models:\n  contenttypes.ContentType: 3\n  auth.Permission: 4\n")
-    fixture = tmp_path / "own.json"
-    api.export(profile, fixture)
-    objects = json.loads(fixture.read_text())
+    profile, objects = exported(tmp_path, "models:\n  contenttypes.ContentType: 3\n  auth.Permission: 4\n")
+    fixture = tmp_path / "p.json"
     assert all("pk" not in o for o in objects)  # loaddata makes them, by natural key
     types, permissions = ContentType.objects.using(sqlite_db).count(), Permission.objects.using(sqlite_db).count()
     call_command("loaddata", str(fixture), database=sqlite_db, verbosity=0)
