@@ -282,9 +282,17 @@ def insert(
     plan = plan.with_existing(resolve_in_database(plan.existing, database))
     sink = database_sink(database, clear=clear)
     if not clear:
+        from seedgen.sinks.database import existing_values
+
         # The pk range comes from the table's sequence, so an application inserting
         # meanwhile gets pks past it instead of clashing with the rows being written.
         plan = plan.starting_at(sink.reserve(plan))
+        # Appending: new unique values stay clear of the old, named objects already there are reused.
+        try:
+            plan = plan.appending(*existing_values(plan, database))
+        except BaseException:
+            sink.abort()  # SQLite's reservation holds the write lock
+            raise
     return run(plan, sink, chunk_size=chunk_size, progress=progress)
 
 

@@ -116,16 +116,13 @@ def test_export_fixture_management_command_matches_the_cli(tmp_path):
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
 
 
-def test_insert_appends_and_then_clashes_without_clear(sqlite_db):
-    from seedgen.demo.blog.models import Post
+def test_insert_appends_and_clear_replaces(sqlite_db):
+    from seedgen.demo.blog.models import Category, Post
 
     assert invoke("insert", BLOG, "-q").exit_code == 0
-    assert Post.objects.count() == 50
     again = invoke("insert", BLOG, "-q")
-    assert again.exit_code == 1
-    assert again.output == ("Error: auth.User.username: the value 'user_1' is already in the database; nothing was "
-                            "written. Use --clear to replace the existing rows\n")
-    assert Post.objects.count() == 50
+    assert again.exit_code == 0, again.output
+    assert (Post.objects.count(), Category.objects.count()) == (100, 5)  # the named categories are reused
     cleared = invoke("insert", BLOG, "--clear", "-q", input="y\n")
     assert cleared.exit_code == 0 and Post.objects.count() == 50
 

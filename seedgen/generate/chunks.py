@@ -29,7 +29,7 @@ class Chunk:
     m2m: dict[str, list[list[int]]]
 
     def __len__(self) -> int:
-        return self.stop - self.start
+        return len(self.pks)  # fewer than stop - start when named objects already there are left out
 
 
 class ModelGenerator:
@@ -64,7 +64,16 @@ class ModelGenerator:
         columns = self.columns(rows)
         pks = (rows + self.model.pk_start).tolist()
         m2m = {f.name: columns.pop(f.name) for f in self.model.m2m}
-        return Chunk(self.model, start, stop, pks, {f.name: columns[f.name] for f in self.model.fields}, m2m)
+        chunk = Chunk(self.model, start, stop, pks, {f.name: columns[f.name] for f in self.model.fields}, m2m)
+        return self.without_reused(chunk) if self.model.reused else chunk
+
+    def without_reused(self, chunk: Chunk) -> Chunk:
+        """The chunk less the named objects the database already holds (appending): they are pointed at, not made."""
+        skip = {row for row, _ in self.model.reused}
+        keep = [j for j, row in enumerate(range(chunk.start, chunk.stop)) if row not in skip]
+        return Chunk(chunk.model, chunk.start, chunk.stop, [chunk.pks[j] for j in keep],
+                     {name: [c[j] for j in keep] for name, c in chunk.columns.items()},
+                     {name: [c[j] for j in keep] for name, c in chunk.m2m.items()})
 
     def columns(self, rows: np.ndarray) -> dict[str, list[Any]]:
         """Every column (vars included) of the given rows, in any order the caller likes."""

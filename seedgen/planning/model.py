@@ -106,6 +106,8 @@ class ModelPlan:
     blocks: tuple[tuple[int, str], ...] = ()  # (first row, label) of each concrete class's rows
     natural_pk: bool = False  # a fixture leaves the pk out: loaddata finds or makes the row by its natural key
     line: int | None = None  # the profile line that lists the model (None when the plan added it)
+    number_from: int = 1  # what {n} and unique suffixes count from: past the rows a table had when appending
+    reused: tuple[tuple[int, Any], ...] = ()  # (row, pk) of named objects the database already holds
 
     @property
     def pk_stop(self) -> int:
@@ -165,7 +167,8 @@ class Plan:
         raise KeyError(label)
 
     def pk_of(self, ref: RowRef) -> int:
-        return self.model(ref.label).pk_start + ref.index
+        model = self.model(ref.label)
+        return dict(model.reused).get(ref.index, model.pk_start + ref.index)
 
     @property
     def roots(self) -> tuple[ModelPlan, ...]:
@@ -197,6 +200,21 @@ class Plan:
         notices = [f"{m.model._meta.label}: skipped, the database lacks its required_db_features" for m in skipped]
         return replace(self, models=tuple(m for m in self.models if m.label not in gone),
                        notices=self.notices + tuple(notices))
+
+    def appending(self, taken: Mapping[tuple[str, str], frozenset], reused: Mapping[str, Mapping[int, Any]]) -> Plan:
+        """The plan for rows added to tables that hold rows: {n} counts on from each table's first free pk,
+        pooled unique values skip ``taken`` ((label, field) -> collation keys already there), and the
+        named objects in ``reused`` (label -> row -> pk) are not made again, only pointed at."""
+        def moved(m: ModelPlan) -> ModelPlan:
+            root = m
+            while root.parent:
+                root = self.model(root.parent)
+            fields = tuple(replace(f, options={**f.options, "taken": taken[m.label, f.name]})
+                           if (m.label, f.name) in taken else f for f in m.fields)
+            return replace(m, fields=fields, number_from=root.pk_start if root.auto_pk else 1,
+                           reused=tuple(sorted(reused.get(m.label, {}).items())))
+
+        return replace(self, models=tuple(moved(m) for m in self.models))
 
     def with_existing(self, existing: Mapping[str, ExistingRows]) -> Plan:
         return replace(self, existing={**self.existing, **existing})

@@ -346,6 +346,44 @@ def first_free_pks(plan: Plan, alias: str) -> dict[str, int]:
     return starts
 
 
+# A unique column with more rows than this is not read when appending (its values could fill memory):
+# its new values may then clash, which the insert reports by name and rolls back.
+TAKEN_LIMIT = 100_000
+_POOLED = ("faker", "regex")  # strategies whose unique values come from a pool that can skip some
+
+
+def existing_values(plan: Plan, alias: str) -> tuple[dict[tuple[str, str], frozenset], dict[str, dict[int, Any]]]:
+    """What appending must keep clear of: the values of each pooled unique column already in the table
+    ((label, field) -> collation keys), and the named objects already there (label -> row -> pk),
+    found by one of their unique values."""
+    from seedgen.strategies.pools import collation_key
+
+    try:
+        return _existing_values(plan, alias, collation_key)
+    except DatabaseError as exc:
+        raise SinkError(f"database {alias!r}: cannot read the rows already there: {first_line(exc)}") from None
+
+
+def _existing_values(plan: Plan, alias: str, collation_key) -> tuple[dict, dict]:
+    taken: dict[tuple[str, str], frozenset] = {}
+    reused: dict[str, dict[int, Any]] = {}
+    for model in plan.models:
+        manager = model.model._base_manager.using(alias)
+        for f in model.fields:
+            if f.unique and f.strategy in _POOLED and not f.field.is_relation:
+                values = list(manager.values_list(f.name, flat=True)[:TAKEN_LIMIT + 1])
+                if values and len(values) <= TAKEN_LIMIT:
+                    taken[model.label, f.name] = frozenset(collation_key(str(v)) for v in values if v is not None)
+        unique = sorted(unique_fields(model.model))
+        for row, obj in enumerate(model.objects):
+            name = next((n for n in unique if isinstance(obj.values.get(n), (str, int))), None)
+            if name is not None:
+                pk = manager.filter(**{name: obj.values[name]}).values_list("pk", flat=True).first()
+                if pk is not None:
+                    reused.setdefault(model.label, {})[row] = pk
+    return taken, reused
+
+
 def forward_keys(plan: Plan) -> list[tuple[str, str]]:
     """(table, column) of the foreign keys whose target rows come later in the plan (mutual references)."""
     position = {m.label: i for i, m in enumerate(plan.models)}

@@ -79,6 +79,9 @@ class Ref(Strategy):
             return [self.values[i] for i in idx.tolist()]
         if self.lookup is not None:
             return self.lookup(idx)
+        reused = dict(self.target.reused)
+        if reused:  # named objects the database already holds: their own pks
+            return [reused.get(i, i + self.start) for i in idx.tolist()]
         return (idx + self.start).tolist()
 
     def indices(self, rows: np.ndarray) -> np.ndarray:

@@ -39,6 +39,9 @@ class TextStrategy(Strategy):
         # Unique values differ in more than case and accents: MariaDB's default collation ignores both.
         room = pools.suffix_room(self.field.max_length)
         self.pool = pools.text_pool(raw, self.field.max_length, self.field.unique, room, casefold=True)
+        if self.field.options.get("taken"):  # appending: clear of the values the table holds
+            taken = self.field.options["taken"]
+            self.pool = [t for t in self.pool if pools.collation_key(t) not in taken]
         if self.field.field is not None:
             self.pool = pools.valid_only(self.pool, self.field.field)
             wanted = self.model.count if self.field.unique else 1
@@ -149,7 +152,7 @@ class RowText(Strategy):
             if self.field.unique and limit and any(len(t) > limit for t in texts):
                 raise self.fail(f"a unique value is longer than max_length {limit}; shorten the template")
             return [self.fit(t) for t in texts]
-        numbers = (ctx.rows + 1).tolist()
+        numbers = (ctx.rows + self.model.number_from).tolist()
         out = []
         for text, n in zip(texts, numbers):
             suffix = f"-{n}"
@@ -202,7 +205,7 @@ class Template(RowText):
         out = []
         for j, (t, i) in enumerate(zip(which, rows)):
             values = {name: column[j] for name, column in columns.items()}
-            values.update(n=i + 1, i=i, pk=start + i)
+            values.update(n=i + self.model.number_from, i=i, pk=start + i)
             out.append(self.templates[t].format_map(values))
         return out
 

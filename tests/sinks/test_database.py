@@ -97,12 +97,15 @@ def test_a_later_model_breaking_a_check_constraint_rolls_back_everything(db, tmp
 
 
 def test_a_unique_clash_with_existing_rows_names_model_field_and_value(db, tmp_path):
+    """Appended rows count {n} on from the first free pk; a row an application made with such a value clashes."""
+    from seedgen.demo.blog.models import Tag
+
     profile = write_profile(tmp_path, "models:\n  blog.Tag:\n    count: 3\n    fields:\n      name: {template: 'tag {n}'}\n")
-    api.insert(profile, database=db)
+    Tag.objects.using(db).create(name="tag 3", slug="made-by-hand")
     before = dumpdata(db)
     with pytest.raises(SinkError) as caught:
         api.insert(profile, database=db)
-    assert str(caught.value) == ("blog.Tag.name: the value 'tag 1' is already in the database; nothing was written. "
+    assert str(caught.value) == ("blog.Tag.name: the value 'tag 3' is already in the database; nothing was written. "
                                  "Use --clear to replace the existing rows")
     assert dumpdata(db) == before
 
@@ -272,3 +275,30 @@ def test_an_application_inserting_meanwhile_never_clashes_with_an_insert(db, tmp
     assert proc.returncode == 0, err
     assert Post.objects.using(db).count() == 5 + 15000 + added
     assert Post.objects.using(db).filter(slug__startswith="client-").count() == added
+
+
+def test_create_sample_data_twice_without_clear_adds_data(db):
+    """Appending: new unique values stay clear of the old, and the named categories and tags are reused."""
+    from django.contrib.auth.models import User
+
+    from seedgen.demo.blog.models import Category, Post, Tag
+
+    for _ in range(2):
+        call_command("create_sample_data", "--database", db, "--noinput", verbosity=0)
+    assert (User.objects.using(db).count(), Post.objects.using(db).count()) == (10, 100)
+    assert (Category.objects.using(db).count(), Tag.objects.using(db).count()) == (5, 10)
+    assert set(Post.objects.using(db).values_list("category_id", flat=True)) <= set(
+        Category.objects.using(db).values_list("pk", flat=True))
+    assert set(Post.tags.through.objects.using(db).values_list("tag_id", flat=True)) <= set(
+        Tag.objects.using(db).values_list("pk", flat=True))
+
+
+def test_a_bare_count_profile_appends_with_another_seed(db, tmp_path):
+    from seedgen.demo.blog.models import Tag
+
+    profile = tmp_path / "tags.yaml"
+    profile.write_text("models:\n  blog.Tag: 600\n")  # names from a pool of about 1,000 words
+    api.insert(profile, database=db, seed=1)
+    api.insert(profile, database=db, seed=2)
+    names = list(Tag.objects.using(db).values_list("name", flat=True))
+    assert len(names) == 1200 and len({n.casefold() for n in names}) == 1200
