@@ -267,10 +267,12 @@ def test_a_missing_database_driver_names_the_extra_to_install(tmp_path, url, blo
     assert "Traceback" not in result.stderr
 
 
-def test_clear_with_no_terminal_to_ask_on_says_to_pass_yes(tmp_path):
+def test_clear_with_no_terminal_to_ask_on_says_to_pass_yes(sqlite_db):
     result = invoke("insert", BLOG, "--clear", input="")
     assert result.exit_code == 2
     assert "pass --yes (or --noinput)" in result.output
+    for flag in ("--yes", "--noinput"):  # the hint is true: either one goes through
+        assert invoke("insert", BLOG, "--clear", flag, "-q", input="").exit_code == 0
 
 
 def test_create_sample_data_clear_with_no_terminal_says_to_pass_noinput(sqlite_db, monkeypatch):
