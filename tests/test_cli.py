@@ -310,3 +310,15 @@ def test_the_factory_path_leaves_the_shared_random_state_as_it_was():
                                       for m in plan.models))
     api.run(plan, MemorySink())
     assert factory.random.get_random_state() == before
+
+
+def test_create_sample_data_exits_130_on_ctrl_c_like_seedgen(sqlite_db, monkeypatch):
+    from django.core.management.base import CommandError
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("seedgen.api.insert", interrupted)
+    with pytest.raises(CommandError, match="interrupted: nothing was written") as caught:
+        call_command("create_sample_data", "--database", sqlite_db, "--noinput")
+    assert caught.value.returncode == 130
