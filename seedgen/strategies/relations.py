@@ -63,9 +63,11 @@ class Ref(Strategy):
     def prepare(self) -> None:
         existing = self.plan.existing.get(self.field.target)
         self.values = existing.values if existing is not None else None
+        self.reused: dict[int, Any] = {}
         if existing is None:
             self.target = self.plan.model(self.field.target)
             self.size, self.start = self.target.count, self.target.pk_start
+            self.reused = dict(self.target.reused)
         else:
             self.size, self.start = len(existing.values), 0
         # For a to_field key: target row indices -> that field's values (set by the model generator).
@@ -79,9 +81,8 @@ class Ref(Strategy):
             return [self.values[i] for i in idx.tolist()]
         if self.lookup is not None:
             return self.lookup(idx)
-        reused = dict(self.target.reused)
-        if reused:  # named objects the database already holds: their own pks
-            return [reused.get(i, i + self.start) for i in idx.tolist()]
+        if self.reused:  # named objects the database already holds: their own pks
+            return [self.reused.get(i, i + self.start) for i in idx.tolist()]
         return (idx + self.start).tolist()
 
     def indices(self, rows: np.ndarray) -> np.ndarray:
