@@ -117,6 +117,9 @@ def derive(field: models.Field, model: type[models.Model], unique: bool, ctx: De
         return spec("constant", default)
     if field.null and field.blank and not unique:
         return spec("constant", None)
+    earlier = _earlier_field(field, model) if field.get_internal_type() in ("DateTimeField", "DateField") else None
+    if earlier is not None and not unique:
+        return spec(field.get_internal_type().replace("Field", "").lower(), {"after": earlier, "within": "30d"})
     make = _BY_TYPE.get(field.get_internal_type())
     if make is None:
         raise PlanError(f"{model._meta.label}.{name}: cannot derive values for a {field.get_internal_type()}; "
@@ -132,6 +135,29 @@ class _Spec:
 
     def __call__(self, strategy: str, arg: Any = None, **options: Any) -> FieldSpec:
         return FieldSpec(name=self.name, strategy=strategy, arg=arg, options=options, unique=self.unique)
+
+
+# A moment that comes after another of the same row, by name (the later one, then the earlier).
+LATER_THAN = {
+    "updated_at": "created_at", "updated": "created", "modified_at": "created_at", "modified": "created",
+    "published_at": "created_at", "last_login": "date_joined", "ends_at": "starts_at", "end": "start",
+    "end_date": "start_date", "ends_on": "starts_on", "valid_until": "valid_from", "valid_to": "valid_from",
+    "finished_at": "started_at", "completed_at": "started_at", "closed_at": "opened_at",
+    "shipped_at": "ordered_at", "delivered_at": "shipped_at", "expires_at": "created_at",
+}
+
+
+def _earlier_field(field: models.Field, model: type[models.Model]) -> str | None:
+    """The field of the same row this one must not come before: by name, or an auto_now field after
+    the model's auto_now_add one (created <= updated)."""
+    names = {f.name: f for f in model._meta.local_concrete_fields}  # an MTI child makes only its own columns
+    earlier = LATER_THAN.get(field.name)
+    if earlier in names and names[earlier].get_internal_type() == field.get_internal_type():
+        return earlier
+    if getattr(field, "auto_now", False):
+        return next((f.name for f in names.values() if getattr(f, "auto_now_add", False)
+                     and f.get_internal_type() == field.get_internal_type()), None)
+    return None
 
 
 def _fills(field: models.Field, value: Any) -> bool:

@@ -62,8 +62,14 @@ class DateTime(Strategy):
 
     @classmethod
     def check_arg(cls, arg: Any, options: dict[str, Any], fail: Fail) -> None:
+        if isinstance(arg, dict):  # {after: created_at, within: 30d}: later than another field of the row
+            sides = [k for k in ("after", "before") if k in arg]
+            if len(sides) != 1 or not isinstance(arg[sides[0]], str) or set(arg) - {"after", "before", "within"} \
+                    or _span(arg.get("within", "30d")) is None:
+                raise fail(f"{cls.name} takes {{after: <field>, within: 30d}} or {{before: <field>, within: 30d}}")
+            return
         if not is_pair(arg):
-            raise fail(f"{cls.name} takes a range [start, end], e.g. ['-1y', 'now']")
+            raise fail(f"{cls.name} takes a range [start, end], e.g. ['-1y', 'now'], or {{after: <field>, within: 30d}}")
         for bound in arg:
             try:
                 parse_moment(bound, DEFAULT_NOW)
@@ -71,25 +77,58 @@ class DateTime(Strategy):
                 raise fail(str(exc)) from None
 
     @classmethod
+    def depends_on(cls, arg: Any) -> tuple[str, ...]:
+        return (arg.get("after") or arg.get("before"),) if isinstance(arg, dict) else ()
+
+    @classmethod
     def plan(cls, arg: Any, options: dict[str, Any], at: Planning) -> tuple[Any, dict[str, Any]]:
+        if isinstance(arg, dict):
+            return {**arg, "within": arg.get("within", "30d")}, options
         arg = [parse_moment(bound, at.now) for bound in arg]
         if at.field is not None and arg[0] > arg[1]:
             raise at.fail("the range starts after it ends")
         return arg, options
 
     def prepare(self) -> None:
+        self.kind = self.field.kind
+        if isinstance(self.field.arg, dict):
+            return
         self.start, end = self.field.arg
         self.span = int((end - self.start).total_seconds())
-        self.kind = self.field.kind
 
     def column(self, ctx: Context) -> list[Any]:
+        if isinstance(self.field.arg, dict):
+            return self.relative(ctx)
         seconds = rng.integers(self.key, ctx.rows, 0, self.span).tolist()
         start = self.start if self.plan.use_tz else self.start.replace(tzinfo=None)
         moments = [start + dt.timedelta(seconds=s) for s in seconds]
+        return self.shaped(moments)
+
+    def relative(self, ctx: Context) -> list[Any]:
+        """Each row's moment within ``within`` after (or before) the other field's, never past "now"
+        for a later one that starts before it (what is updated or published has happened)."""
+        arg = self.field.arg
+        other, sign = (arg["after"], 1) if "after" in arg else (arg["before"], -1)
+        within = int(parse_span(arg["within"]).total_seconds())
+        now = self.plan.now if self.plan.use_tz else self.plan.now.replace(tzinfo=None)
+        seconds = rng.integers(self.key, ctx.rows, 0, within).tolist()
+        out = []
+        for base, s in zip(ctx.columns[other], seconds):
+            if base is None:
+                out.append(None)
+                continue
+            if not isinstance(base, dt.datetime):  # a date: whole days
+                out.append(base + sign * dt.timedelta(days=s // 86400))
+                continue
+            moment = base + sign * dt.timedelta(seconds=s)
+            out.append(min(moment, max(base, now)) if sign > 0 else moment)
+        return out if self.kind == "DateTimeField" or not out else self.shaped(out)
+
+    def shaped(self, moments: list[Any]) -> list[Any]:
         if self.kind == "DateField":
-            return [m.date() for m in moments]
+            return [m.date() if isinstance(m, dt.datetime) else m for m in moments]
         if self.kind == "TimeField":
-            return [m.time() for m in moments]
+            return [m.time() if isinstance(m, dt.datetime) else m for m in moments]
         return moments
 
 
