@@ -107,10 +107,10 @@ def run(plan, sink, *, chunk_size: int | None = None, progress: Progress | None 
 
     size = chunk_size or DEFAULT_CHUNK_SIZE
     report = Report(notices=plan.notices)
-    # Every pool and table is built before the first row is written, so that a field
-    # seedgen cannot fill stops the run before the sink has anything to undo.
     restore = _stop_on_signals()
     try:
+        # Every pool and table is built before the first row is written, so that a field
+        # seedgen cannot fill stops the run before the sink has anything to undo.
         generators = [ModelGenerator(plan, model) for model in plan.models]
         sink.open(plan)
         for model, generator in zip(plan.models, generators):
@@ -164,6 +164,7 @@ def _stop_on_signals() -> Callable[[], None]:
         number = getattr(signal, name, None)
         if number is not None:
             previous[number] = signal.signal(number, stop)
+
     def restore() -> None:
         for number, handler in previous.items():
             signal.signal(number, handler)
@@ -241,11 +242,24 @@ def connect(alias: str) -> None:
 DRIVER_EXTRAS = {"postgresql": "postgresql", "mysql": "mysql"}
 
 
-def next_pks(plan, alias: str) -> dict[str, int]:
-    """Where each model's rows start so they go after the rows already there (nothing reserved)."""
-    from seedgen.sinks.database import first_free_pks
+def open_database(alias: str) -> None:
+    """Connect to database ``alias``; with the demo settings, migrate it first."""
+    from seedgen.environment import DEMO_SETTINGS
 
-    return first_free_pks(plan, alias)
+    connect(alias)
+    if os.environ.get("DJANGO_SETTINGS_MODULE") == DEMO_SETTINGS:
+        migrate(alias)  # with no project of its own, the demo blog makes its tables wherever it is sent
+
+
+def in_database(plan, alias: str):
+    """The plan as it goes into database ``alias``: without the models the database cannot hold, and
+    with Django's own rows (content types, permissions) as the pks they have there."""
+    from django.db import connections
+
+    from seedgen.planning.closure import resolve_in_database
+
+    plan = plan.for_connection(connections[alias])
+    return plan.with_existing(resolve_in_database(plan.existing, alias))
 
 
 def insert(
@@ -266,20 +280,12 @@ def insert(
     ``database_url`` (postgresql://, mysql://, sqlite:///path) replaces the
     settings of ``database`` for the rest of the process.
     """
-    from seedgen.environment import DEMO_SETTINGS
     from seedgen.sinks.database import database_sink
 
     plan = prepare(profile, seed=seed, counts=counts, scale=scale, settings=settings, database=database,
                    database_url=database_url)
-    connect(database)
-    if os.environ.get("DJANGO_SETTINGS_MODULE") == DEMO_SETTINGS:
-        migrate(database)  # with no project of its own, the demo blog makes its tables wherever it is sent
-    from django.db import connections
-
-    from seedgen.planning.closure import resolve_in_database
-
-    plan = plan.for_connection(connections[database])
-    plan = plan.with_existing(resolve_in_database(plan.existing, database))
+    open_database(database)
+    plan = in_database(plan, database)
     sink = database_sink(database, clear=clear)
     if not clear:
         from seedgen.sinks.database import existing_values

@@ -4,7 +4,6 @@ its rows, read each one back, run ``full_clean()`` on it, and roll everything ba
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,7 +22,7 @@ from seedgen.generate.chunks import Chunk
 from seedgen.planning import ModelPlan, Plan
 from seedgen.profile import FieldSpec, Profile
 from seedgen.sinks.base import Sink
-from seedgen.sinks.database import database_sink
+from seedgen.sinks.database import database_sink, first_free_pks
 
 SAMPLE_ROWS = 50
 MESSAGES_SHOWN = 3
@@ -81,12 +80,8 @@ def check_profile(
     The rows go in through the insert path, inside a transaction that is
     rolled back whatever happens, so the database is left as it was.
     """
-    from seedgen.environment import DEMO_SETTINGS
-
     plan = api.prepare(profile, seed=seed, settings=settings, database=database)
-    api.connect(database)
-    if os.environ.get("DJANGO_SETTINGS_MODULE") == DEMO_SETTINGS:
-        api.migrate(database)  # as insert does: the demo blog makes its tables wherever it is sent
+    api.open_database(database)  # as insert does
     # A profile's counts are each model's own rows (an MTI parent's plan counts its children's too).
     counts = {apps.get_model(spec.label)._meta.concrete_model._meta.label_lower: max(len(spec.objects), min(spec.count, rows))
               for spec in plan.profile.models if spec.count is not None}
@@ -110,12 +105,11 @@ class _Sample:
 
     def plan(self, profile: Profile) -> Plan:
         """The plan of ``profile``'s sample, placed in the database as ``api.insert`` places its rows."""
-        from seedgen.planning.closure import resolve_in_database
-
-        plan = api.prepare(profile, seed=self.seed, counts=self.counts, database=self.database)
-        plan = plan.with_existing(resolve_in_database(plan.existing, self.database))
+        plan = api.in_database(api.prepare(profile, seed=self.seed, counts=self.counts, database=self.database),
+                               self.database)
         if self.starts is None:
-            self.starts = api.next_pks(plan, self.database)  # the rollback leaves them as they are for every trial
+            # Not reserved: the rollback leaves the tables as they were for every trial.
+            self.starts = first_free_pks(plan, self.database)
         return plan.starting_at(self.starts)
 
     def check(self, plan: Plan, only: str | None = None) -> list[ModelCheck]:

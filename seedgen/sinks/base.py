@@ -55,6 +55,7 @@ class Output:
         self.tmp: str | None = None
         self.raw: IO[bytes] | None = None
         self.stream: IO[bytes] | None = None
+        self.made_dirs: list[str] = []  # directories open() created, taken back by discard()
 
     @property
     def is_stdout(self) -> bool:
@@ -114,7 +115,7 @@ class Output:
         if self.tmp and os.path.exists(self.tmp):
             os.unlink(self.tmp)
         self.tmp = None
-        remove_directories(getattr(self, "made_dirs", []))
+        remove_directories(self.made_dirs)
 
     def _close_streams(self) -> None:
         if self.stream is not None and self.stream is not self.raw:

@@ -66,6 +66,7 @@ class DatabaseSink(Sink):
         self.atomic: transaction.Atomic | None = None
         self.writer: threading.Thread | None = None
         self.failure: tuple[Chunk | None, BaseException] | None = None
+        self.reserved = False  # the pk ranges came from reserve(): leave the sequences where it put them
 
     # The sink interface.
 
@@ -103,10 +104,13 @@ class DatabaseSink(Sink):
         vendors make it a range no other client's insert can take. Label -> first pk."""
         self.connection = connections[self.alias]
         starts = first_free_pks(plan, self.alias)
-        with self.connection.cursor() as cursor, self.connection.wrap_database_errors:
-            for model in plan.roots:
-                if model.label in starts and model.count:
-                    starts[model.label] = self.reserve_range(cursor, model, starts[model.label])
+        try:
+            with self.connection.cursor() as cursor, self.connection.wrap_database_errors:
+                for model in plan.roots:
+                    if model.label in starts and model.count:
+                        starts[model.label] = self.reserve_range(cursor, model, starts[model.label])
+        except DatabaseError as exc:
+            raise SinkError(f"database {self.alias!r}: cannot reserve the rows' pks: {first_line(exc)}") from None
         self.reserved = True
         return starts
 
@@ -134,7 +138,7 @@ class DatabaseSink(Sink):
             self.finish()
             # A reserved range left each sequence past the rows already; resetting it to the
             # largest pk seen would hand out pks of rows other clients have not committed yet.
-            reset = [] if getattr(self, "reserved", False) else [m.model for m in self.plan.models]
+            reset = [] if self.reserved else [m.model for m in self.plan.models]
             statements = self.connection.ops.sequence_reset_sql(no_style(), reset)
             with self.connection.cursor() as cursor:
                 for sql in statements:

@@ -18,6 +18,7 @@ from seedgen.sinks.database import DatabaseSink, Table, forward_keys
 
 class MySQLSink(DatabaseSink):
     threaded = True
+    deferred: tuple[str, ...] = ()  # tables whose keys are checked once all rows are in (set by begin)
 
     def reserve_range(self, cursor, model: ModelPlan, first_free: int) -> int:
         """Move the table's AUTO_INCREMENT past the range (an ALTER commits at once, so this runs before
@@ -43,7 +44,7 @@ class MySQLSink(DatabaseSink):
             self.statement_chars = max(1 << 17, int(cursor.fetchone()[0]) // 8)
         # InnoDB checks each key as its row goes in; keys to rows made later (two models pointing
         # at each other) are checked once all rows are in, as loaddata does.
-        self.deferred = sorted({table for table, _ in forward_keys(self.plan)})
+        self.deferred = tuple(sorted({table for table, _ in forward_keys(self.plan)}))
         if self.deferred:
             self.connection.disable_constraint_checking()
         raw = self.connection.connection
@@ -52,7 +53,7 @@ class MySQLSink(DatabaseSink):
 
     def rollback(self) -> None:
         super().rollback()
-        if getattr(self, "deferred", None) and self.connection.connection is not None:
+        if self.deferred and self.connection.connection is not None:
             self.connection.enable_constraint_checking()
 
     def finish(self) -> None:

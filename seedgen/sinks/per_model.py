@@ -22,6 +22,7 @@ class PerModelSink(Sink):
         self.fmt, self.compression, self.indent = fmt, compression, indent
         self.sinks: dict[str, Sink] = {}
         self.paths: list[Path] = []
+        self.made_dirs: list[str] = []
 
     def open(self, plan: Plan) -> None:
         super().open(plan)
@@ -43,4 +44,4 @@ class PerModelSink(Sink):
     def abort(self) -> None:
         for sink in self.sinks.values():
             sink.abort()
-        remove_directories(getattr(self, "made_dirs", []))
+        remove_directories(self.made_dirs)
