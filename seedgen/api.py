@@ -51,6 +51,7 @@ class Report:
     outputs: list[str] = field(default_factory=list)
     closing: float = 0.0  # seconds the sink took to finish: rows still in flight, checks, commit or rename
     notices: tuple[str, ...] = ()  # what the plan decided that the profile did not say (models added, counts cut)
+    objects: dict[str, tuple[str, Any]] = field(default_factory=dict)  # named object -> (model label, pk)
 
     @property
     def rows(self) -> int:
@@ -119,6 +120,8 @@ def run(plan, sink, *, chunk_size: int | None = None, progress: Progress | None 
             if progress:
                 progress.start(label, model.count)
             for chunk in generator.chunks(size):
+                if chunk.start < len(model.objects):
+                    report.objects.update(_named_pks(model, chunk))
                 sink.write(chunk)
                 if progress:
                     progress.advance(len(chunk))
@@ -141,6 +144,16 @@ def run(plan, sink, *, chunk_size: int | None = None, progress: Progress | None 
         if progress:
             progress.end_line()
     return report
+
+
+def _named_pks(model, chunk) -> dict[str, tuple[str, Any]]:
+    """The pks of the named objects among a chunk's rows (those the database already held included)."""
+    reused = dict(model.reused)
+    made = iter(chunk.pks)  # the chunk leaves reused rows out
+    pks = {}
+    for row in range(chunk.start, min(chunk.stop, len(model.objects))):
+        pks[model.objects[row].name] = (model.model._meta.label, reused[row] if row in reused else next(made))
+    return pks
 
 
 class Stopped(BaseException):

@@ -61,7 +61,28 @@ def user_errors(command: Callable) -> Callable:
     return wrapper
 
 
-@click.group()
+# Commands that live in their own module, imported only when the command runs (or --help lists it):
+# name -> "module:attribute" of a click command.
+LAZY_COMMANDS: dict[str, str] = {
+}
+
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module when the command is asked for (Click's documented pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS:
+            import importlib
+
+            module, _, attribute = LAZY_COMMANDS[cmd_name].partition(":")
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup)
 @click.version_option(package_name="seedgen")
 def cli() -> None:
     """Seeded, realistic sample data for Django models, from a YAML profile."""

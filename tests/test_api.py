@@ -19,3 +19,15 @@ def test_plan_export_and_insert_from_the_package(tmp_path, sqlite_db):
     report = seedgen.export(PROFILES / "blog.yaml", tmp_path / "blog.jsonl", counts={"blog.Post": 3})
     assert sum(1 for line in (tmp_path / "blog.jsonl").read_text().splitlines() if json.loads(line)) == report.rows
     assert seedgen.insert(PROFILES / "blog.yaml", database=sqlite_db, counts={"blog.Post": 3}).rows == report.rows
+
+
+def test_a_report_names_the_pk_of_every_named_object(db):
+    first = seedgen.insert(PROFILES / "blog.yaml", database=db, counts={"blog.Post": 3})
+    assert first.objects["technology"] == ("blog.Category", 1)
+    assert first.objects["react"][0] == "blog.Tag"
+    from seedgen.demo.blog.models import Category
+
+    assert Category.objects.using(db).get(pk=first.objects["programming"][1]).slug == "programming"
+    # Appending: the named objects the database already holds are reported with the pks they have there.
+    again = seedgen.insert(PROFILES / "blog.yaml", database=db, counts={"blog.Post": 3})
+    assert again.objects["technology"] == first.objects["technology"]
