@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.seedgen-installed
 DEMO_DIR ?= build/demo
+CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: demo test lint bench clean
 
@@ -17,9 +18,19 @@ demo: $(STAMP)
 	mkdir -p $(DEMO_DIR)
 	SEEDGEN_DEMO_DB=$(DEMO_DIR)/demo.sqlite3 $(BIN)/seedgen demo --profile profiles/blog.yaml --output $(DEMO_DIR)/blog.json
 
-test: $(STAMP)
+# The browser test (tests/contrib/test_e2e_browser.py) drives Debian's Chromium: Playwright's own
+# browser download cannot be fetched everywhere. As root (CI) make installs it; otherwise it says how.
+$(CHROMIUM):
+	@if [ "$$(id -u)" -eq 0 ]; then \
+		echo "installing Debian's chromium for the browser test"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	else \
+		echo "$(CHROMIUM) is missing: 'sudo apt-get install chromium' for the browser test (it skips until then)"; \
+	fi
+
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check seedgen tests factories bench
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	SEEDGEN_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/export_memory.py
