@@ -286,13 +286,13 @@ def test_create_sample_data_clear_with_no_terminal_says_to_pass_noinput(sqlite_d
 
 
 def test_a_model_the_demo_settings_lack_says_the_demo_settings_are_in_use(tmp_path):
-    (tmp_path / "shop.yaml").write_text("models:\n  shop.Order: 3\n")
+    (tmp_path / "shop.yaml").write_text("models:\n  warehouse.Crate: 3\n")
     result = subprocess.run([sys.executable, "-m", "seedgen", "export", "shop.yaml", "-o", "out.json"], cwd=tmp_path,
                             capture_output=True, text=True,
                             env={"PATH": "", "PYTHONPATH": str(REPO), "SEEDGEN_DEMO_DB": str(tmp_path / "d.sqlite3")})
     assert result.returncode == 1
-    assert result.stderr.strip() == ("Error: shop.yaml:2: shop.Order: unknown model (the bundled demo settings are in use, "
-                                     "which install only the demo blog: run seedgen inside your project, or pass "
+    assert result.stderr.strip() == ("Error: shop.yaml:2: warehouse.Crate: unknown model (the bundled demo settings are in use, "
+                                     "which install only the demo blog and shop: run seedgen inside your project, or pass "
                                      "--settings or DJANGO_SETTINGS_MODULE)")
 
 

@@ -13,14 +13,16 @@ from tests.conftest import PROFILES
 from tests.sinks.test_fixtures import FORMATS
 
 BLOG = {
-    "json": "5c5ced4654cec9ecd7373a955e879d840532d147f2be65554145dad3517c074c",
-    "jsonl": "91dabebd06fd712adcd33c7c0253e9a50daf2e5801660f1b494b45a729844e1e",
-    "yaml": "4f1b72bc110931c87c08a8c03d842d37da8dd9f2806d5fa93771edb23986915b",
-    "xml": "a3e0b708f6c0e7f66df617e8bad02c50348a6f14fcb165608cd6e26bf6bb66b3",
+    "json": "8e0f16ea16e2c2c5b0068cf7005175d6cb488179f677a5eca5e3dabfecca41ec",
+    "jsonl": "e0b8e6c1f0852d9da416ff399923eb04c81a7f13b6556425cfa859b4972611c4",
+    "yaml": "2ded8abdb9b09edb5b03f9f5c464ced2fa17441fcba2051af8999423cf468bf8",
+    "xml": "0de60aba9b34f99d2a4ddd413f5dc2a55521f02a7b5b83288bdb67932cefa6ae",
 }
 # Every model of the hard test apps as a bare count: the derived strategies' bytes.
 BARE_APPS = ("catalog", "accounts", "fieldtypes", "inherit", "org")
-BARE = "194f048b2da8d9eda64a1368cf057522a8653429dd354aee05a9f43ff04ce511"
+BARE = "11e7974b6a9a55623909a97039323f0adccbc874ac9ccff7765a39aa6fda06e0"
+# The demo shop: several locales, skewed references, computed money.
+SHOP = "041d6159fc8c920c9a56cff0f19de378bf0832a2c43d3431065d52815c31bbf4"
 
 
 def digest(path) -> str:
@@ -56,3 +58,9 @@ def test_a_bare_count_profile_of_the_test_apps(tmp_path):
     fixture = tmp_path / "bare.jsonl"
     api.export(profile, fixture, seed=42)
     assert stable_digest(fixture) == BARE
+
+
+def test_the_shop_profile(tmp_path):
+    fixture = tmp_path / "shop.jsonl"
+    api.export(PROFILES / "shop.yaml", fixture)
+    assert digest(fixture) == SHOP

@@ -14,6 +14,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "seedgen.demo.blog",
+    "seedgen.demo.shop",
     "seedgen",
 ]
 DATABASES = {
@@ -23,3 +24,6 @@ DATABASES = {
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The blog's page of posts (seedgen/demo/urls.py), for the end-to-end browser test.
+ROOT_URLCONF = "seedgen.demo.urls"
+TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}]

@@ -44,17 +44,25 @@ class ModelGenerator:
         self.passwords: dict[str, str] = {}
         self.targets: dict[str, ModelGenerator] = {}
         for f in self.order:
+            strategy = self.strategies[f.name]
+            strategy.generator = self  # for values of other rows and models (copy, sum, to_field keys)
             if "to_field" in f.options:
-                self.strategies[f.name].lookup = self.values_of(f.target, f.options["to_field"])
+                strategy.lookup = self.values_of(f.target, f.options["to_field"])
+
+    def generator_of(self, label: str) -> ModelGenerator:
+        """The generator of model ``label`` (this one for its own label), made once."""
+        if label == self.model.label:
+            return self
+        if label not in self.targets:
+            self.targets[label] = ModelGenerator(self.plan, self.plan.model(label))
+        return self.targets[label]
 
     def values_of(self, label: str, name: str):
         """A function from row indices of model ``label`` to the values of its field ``name``."""
 
         def lookup(idx: np.ndarray) -> list[Any]:
-            if label not in self.targets:
-                self.targets[label] = self if label == self.model.label else ModelGenerator(self.plan, self.plan.model(label))
             rows, back = np.unique(idx, return_inverse=True)
-            column = self.targets[label].columns(rows)[name]
+            column = self.generator_of(label).columns(rows, only=name)[name]
             return [column[i] for i in back.tolist()]
 
         return lookup
@@ -75,12 +83,13 @@ class ModelGenerator:
                      {name: [c[j] for j in keep] for name, c in chunk.columns.items()},
                      {name: [c[j] for j in keep] for name, c in chunk.m2m.items()})
 
-    def columns(self, rows: np.ndarray) -> dict[str, list[Any]]:
-        """Every column (vars included) of the given rows, in any order the caller likes."""
+    def columns(self, rows: np.ndarray, only: str | None = None) -> dict[str, list[Any]]:
+        """Every column (vars included) of the given rows, in any order the caller likes;
+        with ``only``, that column and the ones it is made from."""
         ctx = Context(rows=rows, columns={}, model=self.model)
         if self.factory is not None:
             ctx.columns["__factory__"] = self.build_with_factory(rows)
-        for field in self.order:
+        for field in self.order if only is None else self.needed_for(only):
             values = self.strategies[field.name].column(ctx)
             self.apply_objects(field.name, values, rows)
             if field.when:
@@ -91,6 +100,17 @@ class ModelGenerator:
             ctx.columns[field.name] = values
         ctx.columns.pop("__factory__", None)
         return ctx.columns
+
+    def needed_for(self, name: str) -> list:
+        """The fields, in generation order, that column ``name`` is made from, and itself."""
+        by_name = {f.name: f for f in self.order}
+        wanted, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current not in wanted and current in by_name:
+                wanted.add(current)
+                todo.extend(by_name[current].depends_on)
+        return [f for f in self.order if f.name in wanted]
 
     def apply_objects(self, name: str, values: list[Any], rows: np.ndarray) -> None:
         objects = self.model.objects

@@ -38,6 +38,29 @@ INT_LIMITS = {
 # Where a plain integer lands when nothing says otherwise: small, like counts.
 PLAUSIBLE_INT = (0, 1000)
 
+# Numbers recognised by name: the field's whole name, or its last word (``unit_price``,
+# ``view_count``). Each is a range and how values spread over it: ``log`` crowds them near the
+# low end with a long tail (most prices are small), ``zipf`` makes small counts common and a
+# few huge; a rating is a weighted choice that leans high, as real ratings do. The range is
+# narrowed by the field's own limits; one that does not fit them falls back to the plain rule.
+MONEY = ((1, 500), "log")
+COUNT = ((0, 100_000), "zipf")
+NUMBER_BY_NAME: dict[str, tuple[tuple[float, float], str]] = {
+    **dict.fromkeys(("price", "amount", "cost", "total", "subtotal", "fee", "balance", "revenue"), MONEY),
+    "salary": ((20_000, 200_000), "log"),
+    **dict.fromkeys(("quantity", "qty"), ((1, 10), "zipf")),
+    **dict.fromkeys(("stock", "inventory"), ((0, 500), "log")),
+    "age": ((18, 90), "uniform"),
+    **dict.fromkeys(("rating", "stars"), ((1, 5), "rating")),
+    **dict.fromkeys(("percent", "percentage", "pct", "discount"), ((0, 100), "uniform")),
+    **dict.fromkeys(("latitude", "lat"), ((-90, 90), "uniform")),
+    **dict.fromkeys(("longitude", "lng", "lon"), ((-180, 180), "uniform")),
+    "year": ((-30, 0), "year"),  # years before "now"
+    **dict.fromkeys(("count", "views", "likes", "followers", "downloads", "clicks", "votes", "shares", "visits"), COUNT),
+    "score": ((0, 100), "uniform"),
+}
+RATING_WEIGHTS = {5: 35, 4: 30, 3: 17, 2: 9, 1: 9}
+
 # Text fields recognised by name: the Faker provider (and arguments) that fits.
 TEXT_BY_NAME: dict[str, tuple[str, dict[str, Any]]] = {
     "username": ("user_name", {}),
@@ -46,6 +69,8 @@ TEXT_BY_NAME: dict[str, tuple[str, dict[str, Any]]] = {
     "full_name": ("name", {}),
     "name": ("word", {}),
     "title": ("sentence", {"nb_words": 5}),
+    "headline": ("sentence", {"nb_words": 6}),
+    "subject": ("sentence", {"nb_words": 4}),
     "email": ("email", {}),
     "phone": ("phone_number", {}),
     "phone_number": ("phone_number", {}),
@@ -64,6 +89,12 @@ TEXT_BY_NAME: dict[str, tuple[str, dict[str, Any]]] = {
     "slug": ("slug", {}),
     "code": ("bothify", {"text": "??##??##"}),
 }
+# Options of those fields' strategies: a title is a sentence without its final period.
+_TEXT_OPTIONS = {"title": {"period": False}, "headline": {"period": False}, "subject": {"period": False}}
+# Text built from the row's own first and last name when the model has both (see strategies/names.py).
+FROM_NAMES = {"username": "user_name", "email": "email", "email_address": "email", "full_name": "name",
+              "display_name": "name"}
+NAME_PARTS = ("first_name", "last_name")
 # Validators that say what kind of text a field holds.
 _TEXT_BY_VALIDATOR: tuple[tuple[type, str], ...] = (
     (v.URLValidator, "url"),
@@ -113,7 +144,8 @@ def derive(field: models.Field, model: type[models.Model], unique: bool, ctx: De
     has_default, default = model_default(field, ctx.now)
     if not has_default and field.has_db_default() and not hasattr(field.db_default, "resolve_expression"):
         has_default, default = True, field.db_default
-    if has_default and not unique and not getattr(field, "auto_now", False) and _fills(field, default):
+    if has_default and not unique and not getattr(field, "auto_now", False) and _fills(field, default) \
+            and not _starts_blank(field, default, spec, ctx):
         return spec("constant", default)
     if field.null and field.blank and not unique:
         return spec("constant", None)
@@ -158,6 +190,15 @@ def _earlier_field(field: models.Field, model: type[models.Model]) -> str | None
         return next((f.name for f in names.values() if getattr(f, "auto_now_add", False)
                      and f.get_internal_type() == field.get_internal_type()), None)
     return None
+
+
+def _starts_blank(field: models.Field, default: Any, spec: _Spec, ctx: Derivation) -> bool:
+    """A default that is where a row starts, not what sample rows show: "now" for a moment
+    (``date_joined``), zero for a counter named in NUMBER_BY_NAME (``view_count``). Such fields
+    spread over their range instead, as rows made over time and used for a while would."""
+    if callable(field.default) and field.get_internal_type() in ("DateTimeField", "DateField"):
+        return True
+    return default == 0 and not isinstance(default, bool) and _by_name(field, spec, ctx) is not None
 
 
 def _fills(field: models.Field, value: Any) -> bool:
@@ -234,7 +275,30 @@ def _step(field: models.Field) -> Any:
     return 1
 
 
+def _by_name(field, spec, ctx) -> tuple[tuple[Any, Any], str] | None:
+    """The plausible range and spread of a number field named in NUMBER_BY_NAME, within its limits."""
+    hint = NUMBER_BY_NAME.get(field.name) or NUMBER_BY_NAME.get(field.name.rsplit("_", 1)[-1])
+    limits = value_limits(field)
+    if hint is None or spec.unique or limits is None:
+        return None
+    (low, high), spread = hint
+    if spread == "year":
+        (low, high), spread = (ctx.now.year + low, ctx.now.year + high), "uniform"
+    kind = type(limits[0])
+    low, high = kind(low), kind(high)
+    if not (limits[0] <= low <= high <= limits[1]):
+        return None
+    return (low, high), spread
+
+
 def _int(field, model, spec, ctx):
+    named = _by_name(field, spec, ctx)
+    if named is not None:
+        (low, high), spread = named
+        if spread == "rating" and (low, high) == (1, 5):
+            return spec("choice", RATING_WEIGHTS)
+        options = {"distribution": "zipf"} if spread == "zipf" else {}
+        return spec("int", [int(low), int(high)], **options)
     low, high = INT_LIMITS.get(field.get_internal_type(), INT_LIMITS["BigIntegerField"])
     plausible = (max(low, PLAUSIBLE_INT[0]), min(high, PLAUSIBLE_INT[1]))
     if spec.unique:
@@ -247,10 +311,21 @@ def _int(field, model, spec, ctx):
 
 
 def _float(field, model, spec, ctx):
+    named = _by_name(field, spec, ctx)
+    if named is not None:
+        (low, high), spread = named
+        digits = 6 if (low, high) in ((-90, 90), (-180, 180)) else 2  # a coordinate to about 10 cm
+        options = {"distribution": "log"} if spread in ("log", "zipf") else {}
+        return spec("float", [float(low), float(high)], digits=digits, **options)
     return spec("float", list(_limits(field, 0.0, 1000.0)))
 
 
 def _decimal(field, model, spec, ctx):
+    named = _by_name(field, spec, ctx)
+    if named is not None:
+        (low, high), spread = named
+        options = {"distribution": "log"} if spread in ("log", "zipf") else {}
+        return spec("decimal", [float(low), float(high)], **options)
     places = field.decimal_places or 0
     whole = min((field.max_digits or 8) - places, 6)
     top = decimal.Decimal(10) ** whole - decimal.Decimal(1).scaleb(-places)
@@ -330,8 +405,23 @@ def _ip(field, model, spec, ctx):
     return spec("faker", "ipv6" if field.protocol.lower() == "ipv6" else "ipv4")
 
 
+def _from_names(field, model, spec) -> FieldSpec | None:
+    """A user name, address or full name made from the row's first and last name, when it has both."""
+    texts = {f.name for f in model._meta.concrete_fields if f.get_internal_type() in ("CharField", "TextField")}
+    if field.name in FROM_NAMES and all(part in texts for part in NAME_PARTS):
+        return spec("faker", FROM_NAMES[field.name], **{"from": list(NAME_PARTS)})
+    return None
+
+
+def _email(field, model, spec, ctx):
+    return _from_names(field, model, spec) or spec("faker", "email")
+
+
 def _text(field, model, spec, ctx):
     kind = field.get_internal_type()
+    composed = _from_names(field, model, spec)
+    if composed is not None:
+        return composed
     regex = next((x for x in field.validators if type(x) is v.RegexValidator and not x.inverse_match), None)
     if regex is not None:
         return spec("regex", regex.regex.pattern, flags=int(regex.regex.flags))
@@ -340,7 +430,8 @@ def _text(field, model, spec, ctx):
             return spec("faker", provider)
     if field.name in TEXT_BY_NAME:
         provider, args = TEXT_BY_NAME[field.name]
-        return spec("faker", provider, args=args) if args else spec("faker", provider)
+        options = {"args": args} if args else {}
+        return spec("faker", provider, **options, **_TEXT_OPTIONS.get(field.name, {}))
     if kind == "TextField":
         return spec("faker", "paragraph", args={"nb_sentences": 4})
     size = field.max_length or 200
@@ -369,6 +460,6 @@ _BY_TYPE: dict[str, Callable[..., FieldSpec]] = {
     "GenericIPAddressField": _ip,
     "CharField": _text,
     "TextField": _text,
-    "EmailField": lambda field, model, spec, ctx: spec("faker", "email"),
+    "EmailField": _email,
     "URLField": lambda field, model, spec, ctx: spec("faker", "url"),
 }

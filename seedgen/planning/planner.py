@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 
 from seedgen.environment import DEMO_SETTINGS
@@ -29,6 +29,7 @@ from seedgen.planning.model import ExistingRows, FieldPlan, ModelPlan, Password,
 from seedgen.profile.schema import FieldSpec, ModelSpec, ObjectSpec, Profile
 from seedgen.strategies import Planning, Strategy, strategy_class
 from seedgen.strategies.base import fitting
+from seedgen.strategies.relations import each_sizes
 
 ROW_PLACEHOLDERS = ("n", "i", "pk")
 
@@ -52,7 +53,7 @@ def build_plan(
     classes = {spec.label: builder.model_class(spec) for spec in profile.models}
     notices = builder.one_table_once(classes)
     profile = builder.profile
-    own = builder.counts(counts or {}, scale, classes)
+    own = builder.counts(counts or {}, scale, classes, profile.seed if seed is None else seed)
     specs = {classes[spec.label]._meta.label_lower: spec for spec in profile.models}
     notices += [f"{specs[label].label}: {own[label]} rows beside the ones Django makes, under natural keys of their own "
                 "(references still go to Django's)" for label in specs if label in closure.DJANGO_MADE and own[label]]
@@ -111,7 +112,7 @@ class _Builder:
             hint = suggest(spec.label, known)
             if os.environ.get("DJANGO_SETTINGS_MODULE") == DEMO_SETTINGS and not hint:
                 # The model is probably the user's own, and their project's settings are not in use.
-                hint = (" (the bundled demo settings are in use, which install only the demo blog: run seedgen "
+                hint = (" (the bundled demo settings are in use, which install only the demo blog and shop: run seedgen "
                         "inside your project, or pass --settings or DJANGO_SETTINGS_MODULE)")
             raise self.error(f"unknown model{hint}", spec.line, spec.label) from None
         if model._meta.proxy:
@@ -141,7 +142,7 @@ class _Builder:
             del classes[label]
         return notices
 
-    def counts(self, overrides: Mapping[str, int], scale: float, classes: Mapping[str, type]) -> dict[str, int]:
+    def counts(self, overrides: Mapping[str, int], scale: float, classes: Mapping[str, type], seed: int) -> dict[str, int]:
         by_lower = {classes[s.label]._meta.label_lower: s for s in self.profile.models}
         result = {}
         for label, spec in by_lower.items():
@@ -160,7 +161,33 @@ class _Builder:
             result[key] = value
         self.objects_by_label = {label: spec.objects for label, spec in by_lower.items()}
         self.overridden = {label.lower() for label in overrides}
+        self.each_counts(result, by_lower, classes, seed)
         return result
+
+    def each_counts(self, result: dict[str, int], by_lower: Mapping[str, ModelSpec], classes: Mapping[str, type],
+                    seed: int) -> None:
+        """The count of a model whose rows come a few per row of another (``ref: shop.Order, each: [1, 5]``):
+        the sum of those few, fixed by the seed. A parent that is itself such a model is counted first."""
+        pending = {label: (spec, fspec) for label, spec in by_lower.items() for fspec in spec.fields
+                   if fspec.strategy == "ref" and "each" in fspec.options}
+        while pending:
+            ready = [label for label, (_, fspec) in pending.items() if _lower(fspec.arg) not in pending]
+            if not ready:
+                raise self.error("ref each goes in a circle", None, ", ".join(sorted(pending)))
+            for label in ready:
+                spec, fspec = pending.pop(label)
+                key = f"{spec.label}.fields.{fspec.name}"
+                if spec.count is not None or label in self.overridden:
+                    raise self.error(f"the count follows from ref each; drop the count of {spec.label}", spec.line, key)
+                target = _lower(fspec.arg)
+                if target not in result:
+                    raise self.error(f"ref each needs {fspec.arg} listed in the profile with a count", fspec.line, key)
+                try:
+                    name = classes[spec.label]._meta.get_field(fspec.name).name
+                except FieldDoesNotExist:
+                    raise self.error(f"unknown field {fspec.name!r}", fspec.line, key) from None
+                low, high = fspec.options["each"]
+                result[label] = int(each_sizes(seed, label, name, result[target], low, high).sum())
 
     def model_plan(self, spec: ModelSpec, model: type[models.Model]) -> ModelPlan:
         label = model._meta.label_lower
@@ -311,7 +338,7 @@ class _Builder:
         arg, options = kind.plan(fspec.arg, dict(fspec.options), at)
         return FieldPlan(name=fspec.name, field=None, strategy=fspec.strategy, arg=arg, options=options,
                          null=fspec.null, when=fspec.when, unique=bool(fspec.unique),
-                         depends_on=_depends_on(kind, arg, fspec), line=fspec.line)
+                         depends_on=_depends_on(kind, arg, options, fspec), line=fspec.line)
 
     def planning(self, f: models.Field | None, count: int, unique: bool, fail: Callable[[str], ProfileError]) -> Planning:
         """What a strategy's own planning check is told about the column it fills."""
@@ -387,7 +414,7 @@ class _Builder:
                 raise fail("when needs a field that is nullable or has a default, for the rows it skips")
         return FieldPlan(
             name=f.name, field=f, strategy=strategy, arg=arg, options=options, null=fspec.null,
-            when=fspec.when, unique=unique, depends_on=_depends_on(kind, arg, fspec), target=target,
+            when=fspec.when, unique=unique, depends_on=_depends_on(kind, arg, options, fspec), target=target,
             fallback=fallback, line=line,
         )
 
@@ -487,8 +514,15 @@ class _Builder:
         return python
 
 
-def _depends_on(kind: type[Strategy], arg: Any, fspec: FieldSpec) -> tuple[str, ...]:
-    deps = [*kind.depends_on(arg), *(fspec.when or ())]
+def _lower(label: str) -> str:
+    try:
+        return apps.get_model(label)._meta.label_lower
+    except (LookupError, ValueError):
+        return label.lower()
+
+
+def _depends_on(kind: type[Strategy], arg: Any, options: dict[str, Any], fspec: FieldSpec) -> tuple[str, ...]:
+    deps = [*kind.depends_on(arg, options), *(fspec.when or ())]
     return tuple(dict.fromkeys(d for d in deps if d not in ROW_PLACEHOLDERS))
 
 

@@ -65,7 +65,7 @@ class Profile:
     file: str
     seed: int
     now: dt.datetime
-    locale: str
+    locale: str | Mapping[str, float]  # one Faker locale, or locale -> weight: each row takes one
     settings: str | None
     models: tuple[ModelSpec, ...]
 
@@ -124,8 +124,15 @@ def build_profile(data: Any, file: str) -> Profile:
     except ValueError as exc:
         raise r.fail(str(exc), data, "now", "now") from None
     locale = data.get("locale", "en_US")
-    if not isinstance(locale, str):
-        raise r.fail("locale must be a string such as en_US", data, "locale", "locale")
+    if isinstance(locale, list) and locale and all(isinstance(x, str) for x in locale):
+        locale = dict.fromkeys(locale, 1)
+    weighted = isinstance(locale, dict) and locale and all(
+        isinstance(k, str) and isinstance(w, (int, float)) and not isinstance(w, bool) and w >= 0 for k, w in locale.items())
+    if not isinstance(locale, str) and not (weighted and sum(locale.values()) > 0):
+        raise r.fail("locale is a Faker locale such as de_DE, a list of them, or locale -> weight such as "
+                     "{de_DE: 3, fr_FR: 1}", data, "locale", "locale")
+    if isinstance(locale, dict):
+        locale = {k: locale[k] for k in locale if locale[k] > 0}
     settings = data.get("settings")
     if settings is not None and not isinstance(settings, str):
         raise r.fail("settings must be a dotted module path", data, "settings", "settings")
@@ -182,6 +189,10 @@ def _field(r: _Reader, key: str, name: str, spec: Any, parent: Mapping) -> Field
         spec_map: dict[str, Any] = {"choice": spec}
     elif not isinstance(spec, dict):
         spec_map = {"constant": spec}
+    elif set(spec) & {"after", "before"} and set(spec) <= {"after", "before", "within", *MODIFIERS}:
+        # ends_at: {after: starts_at}: a moment of the row's own, the field's kind of moment (see planner)
+        moment = {k: spec[k] for k in ("after", "before", "within") if k in spec}
+        spec_map = {"datetime": moment, **{k: spec[k] for k in spec if k in MODIFIERS}}
     else:
         spec_map = spec
     strategies = profile_strategies()

@@ -28,3 +28,6 @@ __all__ = [
     "strategy_for",
     "unregister",
 ]
+
+# Registered after the plain ones: error messages list the strategies that fit in this order.
+from seedgen.strategies import computed  # noqa: E402, F401

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -42,7 +42,7 @@ class Planning:
     count: int  # rows of the model
     unique: bool
     now: dt.datetime  # the profile's "now"
-    locale: str  # the profile's Faker locale
+    locale: str | Mapping[str, float]  # the profile's Faker locale, or locales by weight
     fail: Fail  # makes the error that names the profile's file, line and key
 
 
@@ -78,7 +78,7 @@ class Strategy:
         return arg, options
 
     @classmethod
-    def depends_on(cls, arg: Any) -> tuple[str, ...]:
+    def depends_on(cls, arg: Any, options: dict[str, Any]) -> tuple[str, ...]:
         """The other columns of the row (or ``n``, ``i``, ``pk``) its values are made from."""
         return ()
 
@@ -100,9 +100,27 @@ class Strategy:
                             key=f"{self.model.model._meta.label}.fields.{self.field.name}")
 
     def fit(self, text: str) -> str:
-        """Cut a non-unique string to the field's max_length."""
+        """Cut a non-unique string to the field's max_length, at a word boundary."""
         limit = self.field.max_length
-        return text[:limit] if limit and len(text) > limit else text
+        return cut(text, limit) if limit and len(text) > limit else text
+
+
+_SOFT_ENDS = " \t\n,;:-"
+
+
+def cut(text: str, limit: int | None) -> str:
+    """``text`` in at most ``limit`` characters, with no space at either end: after the last
+    whole sentence when one ends in the second half, else after the last whole word."""
+    text = text.strip()
+    if not limit or len(text) <= limit:
+        return text
+    head = text[: limit + 1]  # a space just past the limit still ends a whole word
+    sentence = head.rfind(". ")
+    if sentence >= limit // 2:
+        return head[: sentence + 1]
+    space = max(head.rfind(" "), head.rfind("\n"))
+    head = head[:space] if space >= limit // 2 else text[:limit]
+    return head.rstrip(_SOFT_ENDS) or text[:limit].strip()
 
 
 INTEGERS = frozenset({"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField",

@@ -13,6 +13,8 @@ from typing import Any
 
 from faker import Faker
 
+from seedgen.strategies.base import cut
+
 DEFAULT_POOL = 1000
 SUFFIX_RESERVE = 8  # room kept at the end of a long unique string for "-<cycle>"
 # A unique value past the pool gets "-<cycle>"; pool values already shaped like
@@ -32,7 +34,7 @@ def text_pool(values: list[Any], max_length: int | None, unique: bool, reserve: 
     """Strings cut to fit ``max_length``, with no space at either end; for unique use, distinct
     (in more than case, with ``casefold``) and with room for a suffix."""
     limit = max_length - reserve if (unique and max_length) else max_length
-    texts = [(str(v)[:limit] if limit else str(v)).strip() for v in values]
+    texts = [cut(str(v), limit) for v in values]
     if not unique:
         return texts
     seen: set[str] = set()

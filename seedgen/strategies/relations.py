@@ -11,7 +11,7 @@ import numpy as np
 
 from seedgen.strategies import rng
 from seedgen.strategies.base import Context, Fail, Planning, Strategy, is_pair, joint_digit, pick, register
-from seedgen.strategies.numbers import check_distribution, zipf_cdf
+from seedgen.strategies.numbers import ZIPF_A, check_distribution, zipf_cdf, zipf_ranks
 
 
 @register
@@ -22,10 +22,14 @@ class Ref(Strategy):
     key points at, or, for rows that already exist (content types, ``existing:
     true``), as the value the plan holds for it (a natural key in a fixture).
     The planner matches it to the relation it fills, counts and existing rows.
+
+    Targets are drawn under zipf (``ZIPF_A``) unless ``distribution: uniform``:
+    a few authors write most posts, a few tags carry most links. Which target
+    rows are the popular ones is a keyed shuffle, not the first rows.
     """
 
     name = "ref"
-    options = ("count", "distribution", "a", "tree", "existing")
+    options = ("count", "distribution", "a", "tree", "existing", "each")
     fills_var = False
     fills_relation = True
     fits = frozenset()  # a relation only
@@ -49,6 +53,12 @@ class Ref(Strategy):
         if count is not None and not (is_pair(count) and all(isinstance(v, int) and not isinstance(v, bool) for v in count)
                                       and 0 <= count[0] <= count[1]):
             raise fail("ref count is [min, max] with 0 <= min <= max")
+        each = options.get("each")
+        if each is not None and not (is_pair(each) and all(isinstance(v, int) and not isinstance(v, bool) for v in each)
+                                     and 0 <= each[0] <= each[1]):
+            raise fail("ref each is [min, max]: how many of these rows each target row gets, e.g. each: [1, 5]")
+        if each is not None and ("count" in options or options.get("tree") or options.get("existing")):
+            raise fail("ref each does not go with count, tree or existing")
         for flag in ("tree", "existing"):
             if not isinstance(options.get(flag, False), bool):
                 raise fail(f"ref {flag} is true or false")
@@ -72,8 +82,13 @@ class Ref(Strategy):
             self.size, self.start = len(existing.values), 0
         # For a to_field key: target row indices -> that field's values (set by the model generator).
         self.lookup: Callable[[np.ndarray], list[Any]] | None = None
-        if self.field.options.get("distribution") == "zipf" and self.size:
-            self.cdf = zipf_cdf(self.size, self.field.options.get("a", 1.2))
+        options = self.field.options
+        if "each" in options:  # rows laid out target by target: offsets[t] is target t's first row
+            sizes = each_sizes(self.plan.seed, self.model.label, self.field.name, self.size, *options["each"])
+            self.offsets = np.concatenate(([0], np.cumsum(sizes)))
+        elif options.get("distribution", "zipf") == "zipf" and self.size > 1 and not self.field.unique:
+            self.cdf = zipf_cdf(self.size, options.get("a", ZIPF_A))
+            self.popular = rng.Permutation(rng.stream_key(self.key, "popular"), self.size)
 
     def written(self, idx: np.ndarray) -> list[Any]:
         """What a reference to each target row holds."""
@@ -92,8 +107,10 @@ class Ref(Strategy):
             return joint_digit(self, rows)
         if options.get("tree"):
             return self.tree(rows)
+        if "each" in options:
+            return np.searchsorted(self.offsets, rows, side="right") - 1
         if hasattr(self, "cdf"):
-            return np.minimum(np.searchsorted(self.cdf, rng.uniform(self.key, rows), side="right"), self.size - 1)
+            return self.popular(zipf_ranks(self.cdf, self.key, rows))
         return pick(self.key, rows, self.size, self.field.unique)
 
     def tree(self, rows: np.ndarray) -> np.ndarray:
@@ -126,6 +143,8 @@ class Ref(Strategy):
         low, high = self.field.options["count"]
         high = min(high, size)
         counts = rng.integers(self.key, rows, low, high, salt=101).tolist() if high else [0] * len(rows)
+        if hasattr(self, "cdf"):
+            return self.skewed(rows, counts, high)
         # A partial Fisher-Yates per row: draw j picks from [j, size) and swap.
         draws = [
             ((rng.uniform(self.key, rows, salt=j + 1) * (size - j)).astype(np.int64) + j).tolist()
@@ -143,6 +162,22 @@ class Ref(Strategy):
             out.append(self.written(np.array(picked, dtype=np.int64)) if picked else [])
         return out
 
+    def skewed(self, rows: np.ndarray, counts: list[int], high: int) -> list[list[Any]]:
+        """Distinct targets per row, each drawn under zipf; a rank already taken moves to the next free one."""
+        size = self.size
+        draws = [zipf_ranks(self.cdf, self.key, rows, salt=j + 1).tolist() for j in range(high)]
+        out = []
+        for r, k in enumerate(counts):
+            taken: set[int] = set()
+            for j in range(k):
+                rank = draws[j][r]
+                while rank in taken:
+                    rank = (rank + 1) % size
+                taken.add(rank)
+            picked = np.sort(self.popular(np.fromiter(taken, dtype=np.int64, count=len(taken)))) if taken else None
+            out.append(self.written(picked) if picked is not None else [])
+        return out
+
     def symmetric(self, rows: np.ndarray) -> list[list[Any]]:
         """A symmetrical self-relation: row i links to i ± d for a few keyed offsets d, so that
         j is in i's list exactly when i is in j's, whichever rows are made."""
@@ -157,6 +192,12 @@ class Ref(Strategy):
             linked.discard(i)
             out.append(self.written(np.array(sorted(linked), dtype=np.int64)))
         return out
+
+
+def each_sizes(seed: int, label: str, name: str, targets: int, low: int, high: int) -> np.ndarray:
+    """How many rows of model ``label`` point at each of ``targets`` rows through ``ref each``
+    on field ``name``: the planner sums them into the model's count, the ref lays rows out by them."""
+    return rng.integers(rng.stream_key(seed, label, name, "each"), np.arange(targets, dtype=np.int64), low, high)
 
 
 @register

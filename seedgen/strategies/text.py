@@ -10,11 +10,12 @@ import string
 from functools import cache
 from typing import Any
 
+import numpy as np
 from django.utils.text import slugify
 from faker import Faker
 
 from seedgen.errors import suggest
-from seedgen.strategies import pools, regex
+from seedgen.strategies import names, pools, regex, rng
 from seedgen.strategies.base import TEXTS, Context, Fail, Planning, Strategy, pick, register
 
 
@@ -77,10 +78,13 @@ class TextStrategy(Strategy):
 @register
 class FakerStrategy(TextStrategy):
     """Values of a Faker provider (``faker: name``), called ``pool`` times with ``args`` in ``locale``
-    (the profile's unless given); rows sample that pool."""
+    (the profile's unless given; with several by weight, each row takes one, the same for every
+    field of the row); rows sample that pool. ``period: false`` drops a sentence's final period
+    (a title). ``from: [first_name, last_name]`` builds the value from those fields of the row
+    instead (``email``, ``user_name``, ``name``, ``slug``): see ``names.py``."""
 
     name = "faker"
-    options = ("args", "pool", "locale")
+    options = ("args", "pool", "locale", "period", "from")
 
     @classmethod
     def check_arg(cls, arg: Any, options: dict[str, Any], fail: Fail) -> None:
@@ -91,23 +95,87 @@ class FakerStrategy(TextStrategy):
         pool = options.get("pool", 1)
         if isinstance(pool, bool) or not isinstance(pool, int) or pool < 1:
             raise fail("pool is a whole number of values >= 1")
+        if not isinstance(options.get("period", True), bool):
+            raise fail("period is true or false")
+        if "from" in options:
+            parts = options["from"]
+            if not isinstance(parts, list) or not 1 <= len(parts) <= 2 or not all(isinstance(p, str) for p in parts):
+                raise fail("from takes one or two fields of the row, e.g. from: [first_name, last_name]")
+            if arg not in names.COMPOSED:
+                raise fail(f"from works with faker {', '.join(names.COMPOSED)}, not {arg}")
+
+    @classmethod
+    def depends_on(cls, arg: Any, options: dict[str, Any]) -> tuple[str, ...]:
+        return tuple(options.get("from", ()))
 
     @classmethod
     def plan(cls, arg: Any, options: dict[str, Any], at: Planning) -> tuple[Any, dict[str, Any]]:
         options = {**options, "locale": options.get("locale", at.locale)}
-        try:
-            fake = faker_for(options["locale"])
-        except AttributeError:
-            raise at.fail(f"unknown Faker locale {options['locale']!r}") from None
+        for locale in locales_of(options["locale"]):
+            try:
+                fake = faker_for(locale)
+            except AttributeError:
+                raise at.fail(f"unknown Faker locale {locale!r}") from None
         if arg.startswith("_") or not callable(getattr(fake, arg, None)):
             public = [n for n in dir(fake) if not n.startswith("_")]
             raise at.fail(f"unknown Faker provider {arg!r}{suggest(arg, public)}")
         return arg, options
 
+    def prepare(self) -> None:
+        weights = locales_of(self.field.options["locale"])
+        self.locales = list(weights)
+        self.row_locale = RowLocale(self.plan.seed, self.model.label, weights) if len(weights) > 1 else None
+        if "from" in self.field.options:
+            self.composer = names.Composer(self, self.locales)
+            return
+        self.composer = None
+        self.building: list[str] = self.locales  # the locales of the pool being built
+        if self.row_locale is None or self.field.unique:
+            super().prepare()  # one pool (a unique field's spans every locale, in turn)
+            return
+        self.pools = []
+        for locale in self.locales:
+            self.building = [locale]
+            super().prepare()
+            self.pools.append(self.pool)
+
     def pool_source(self) -> list[Any]:
         options = self.field.options
         size = options.get("pool", pools.DEFAULT_POOL)
-        return pools.faker_pool(self.key, self.field.arg, options.get("args", {}), options["locale"], size)
+        values = []
+        for locale in self.building:
+            key = self.key if len(self.locales) == 1 else rng.stream_key(self.key, locale)
+            values += pools.faker_pool(key, self.field.arg, options.get("args", {}), locale, size)
+        if options.get("period", True) is False:
+            values = [v.rstrip(".") if isinstance(v, str) else v for v in values]
+        return values
+
+    def column(self, ctx: Context) -> list[Any]:
+        if self.composer is not None:
+            return self.composer.column(ctx)
+        if not hasattr(self, "pools"):
+            return super().column(ctx)
+        which = self.row_locale(ctx.rows).tolist()
+        idx = pick(self.key, ctx.rows, len(self.pools[0]), False).tolist()
+        return [self.pools[w][i % len(self.pools[w])] for w, i in zip(which, idx)]
+
+
+def locales_of(locale: str | dict[str, float]) -> dict[str, float]:
+    """A profile's or field's locale as locale -> weight."""
+    return {locale: 1.0} if isinstance(locale, str) else dict(locale)
+
+
+class RowLocale:
+    """Which of several weighted locales each row of a model takes: one stream per model,
+    so the row's name, address and phone number agree."""
+
+    def __init__(self, seed: int, label: str, weights: dict[str, float]) -> None:
+        self.key = rng.stream_key(seed, label, "locale")
+        cumulative = np.cumsum(list(weights.values()), dtype=np.float64)
+        self.cdf = cumulative / cumulative[-1]
+
+    def __call__(self, rows: np.ndarray) -> np.ndarray:
+        return np.minimum(np.searchsorted(self.cdf, rng.uniform(self.key, rows), side="right"), len(self.cdf) - 1)
 
 
 @register
@@ -184,7 +252,7 @@ class Template(RowText):
             raise fail("template takes a string or a list of strings such as 'user{n}@example.com'")
 
     @classmethod
-    def depends_on(cls, arg: Any) -> tuple[str, ...]:
+    def depends_on(cls, arg: Any, options: dict[str, Any]) -> tuple[str, ...]:
         return tuple(name for template in (arg if isinstance(arg, list) else [arg]) for name in _placeholders(template))
 
     def prepare(self) -> None:
@@ -222,7 +290,7 @@ class Slugify(RowText):
             raise fail("slugify takes the name of another field")
 
     @classmethod
-    def depends_on(cls, arg: Any) -> tuple[str, ...]:
+    def depends_on(cls, arg: Any, options: dict[str, Any]) -> tuple[str, ...]:
         return (arg,)
 
     def make(self, ctx: Context) -> list[str]:

@@ -77,7 +77,7 @@ class DateTime(Strategy):
                 raise fail(str(exc)) from None
 
     @classmethod
-    def depends_on(cls, arg: Any) -> tuple[str, ...]:
+    def depends_on(cls, arg: Any, options: dict[str, Any]) -> tuple[str, ...]:
         return (arg.get("after") or arg.get("before"),) if isinstance(arg, dict) else ()
 
     @classmethod
@@ -172,7 +172,7 @@ class Offset(Strategy):
             raise fail("offset takes another field's name, with direction: after (default) or before")
 
     @classmethod
-    def depends_on(cls, arg: Any) -> tuple[str, ...]:
+    def depends_on(cls, arg: Any, options: dict[str, Any]) -> tuple[str, ...]:
         return (arg,)
 
     def column(self, ctx: Context) -> list[Any]:

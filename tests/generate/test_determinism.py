@@ -39,17 +39,19 @@ def test_same_bytes_across_runs_and_chunk_sizes(tmp_path):
 
 
 HASH_SEED_FORMATS = ("jsonl.gz", "xml")
-# One process per PYTHONHASHSEED writes every format, of the demo and of a bare-count profile of the
-# test apps (derived strategies, sets of unique values, closure): the bytes must not move.
+# One process per PYTHONHASHSEED writes every format, of the demo, the shop (several locales, computed
+# money, skewed many-to-many links) and a bare-count profile of the test apps (derived strategies, sets
+# of unique values, closure): the bytes must not move.
 _EXPORT_ALL = """
 import sys
 from pathlib import Path
 from seedgen import api
 from tests.test_golden import bare_profile
-out, demo = sys.argv[1], sys.argv[2]
+out, demo, shop = sys.argv[1], sys.argv[2], sys.argv[3]
 bare = bare_profile(Path(out))
 api.export(demo, f"{out}/demo.json")
-for fmt in sys.argv[3:]:
+api.export(shop, f"{out}/shop.jsonl", scale=0.2)
+for fmt in sys.argv[4:]:
     api.export(bare, f"{out}/fixture.{fmt}")
 """
 
@@ -60,8 +62,8 @@ def test_same_bytes_across_python_hash_seeds(tmp_path):
         out.mkdir()
         env = dict(os.environ, PYTHONHASHSEED=hash_seed, DJANGO_SETTINGS_MODULE="tests.settings", PYTHONPATH=str(REPO))
         subprocess.run([sys.executable, "-c", "import django; django.setup()\n" + _EXPORT_ALL, str(out), str(DEMO),
-                        *HASH_SEED_FORMATS], check=True, env=env, cwd=REPO)
-    for name in ["demo.json", *(f"fixture.{fmt}" for fmt in HASH_SEED_FORMATS)]:
+                        str(PROFILES / "shop.yaml"), *HASH_SEED_FORMATS], check=True, env=env, cwd=REPO)
+    for name in ["demo.json", "shop.jsonl", *(f"fixture.{fmt}" for fmt in HASH_SEED_FORMATS)]:
         assert (tmp_path / "0" / name).read_bytes() == (tmp_path / "1" / name).read_bytes() \
             == (tmp_path / "12345" / name).read_bytes(), name
 

@@ -72,7 +72,7 @@ def shout() -> Iterator[type[Strategy]]:
             return arg, {**options, "mark": options.get("mark", "!")}
 
         @classmethod
-        def depends_on(cls, arg: Any) -> tuple[str, ...]:
+        def depends_on(cls, arg: Any, options: dict[str, Any]) -> tuple[str, ...]:
             return (arg,)
 
         def column(self, ctx: Context) -> list[Any]:
