@@ -34,6 +34,7 @@ class Ref(Strategy):
     fills_relation = True
     fits = frozenset()  # a relation only
     TREE_ROOTS = 0.2  # share of a nullable self-reference's rows that start a tree
+    POPULAR_TABLE = 4_000_000
 
     @classmethod
     def read_arg(cls, arg: Any, options: dict[str, Any], fail: Fail) -> tuple[Any, dict[str, Any]]:
@@ -88,7 +89,9 @@ class Ref(Strategy):
             self.offsets = np.concatenate(([0], np.cumsum(sizes)))
         elif options.get("distribution", "zipf") == "zipf" and self.size > 1 and not self.field.unique:
             self.cdf = zipf_cdf(self.size, options.get("a", ZIPF_A))
-            self.popular = rng.Permutation(rng.stream_key(self.key, "popular"), self.size)
+            shuffle = rng.Permutation(rng.stream_key(self.key, "popular"), self.size)
+            # rank -> target row, as a table while it is small (8 bytes a target row), else computed per call
+            self.popular = shuffle(np.arange(self.size)).__getitem__ if self.size <= self.POPULAR_TABLE else shuffle
 
     def written(self, idx: np.ndarray) -> list[Any]:
         """What a reference to each target row holds."""
@@ -166,16 +169,20 @@ class Ref(Strategy):
         """Distinct targets per row, each drawn under zipf; a rank already taken moves to the next free one."""
         size = self.size
         draws = [zipf_ranks(self.cdf, self.key, rows, salt=j + 1).tolist() for j in range(high)]
-        out = []
+        flat: list[int] = []
         for r, k in enumerate(counts):
-            taken: set[int] = set()
+            taken: list[int] = []
             for j in range(k):
                 rank = draws[j][r]
                 while rank in taken:
                     rank = (rank + 1) % size
-                taken.add(rank)
-            picked = np.sort(self.popular(np.fromiter(taken, dtype=np.int64, count=len(taken)))) if taken else None
-            out.append(self.written(picked) if picked is not None else [])
+                taken.append(rank)
+            flat += taken
+        written = self.written(self.popular(np.array(flat, dtype=np.int64))) if flat else []
+        out, at = [], 0
+        for k in counts:
+            out.append(sorted(written[at:at + k]))
+            at += k
         return out
 
     def symmetric(self, rows: np.ndarray) -> list[list[Any]]:
