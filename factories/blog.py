@@ -1,7 +1,9 @@
 """Factories for the demo blog, drawing on the same value sources as the profiles.
 
-``seed(n)`` makes them reproducible; seedgen reseeds them per row when a
-profile names one (``factory: factories.blog.PostFactory``).
+For per-test objects, beside seeded bulk data: ``PostFactory(author=user)`` saves
+one post (with a user, category and 1-4 tags of its own unless given), ``.build()``
+makes one unsaved. ``seed(n)`` makes them reproducible; seedgen reseeds them per
+row when a profile names one (``factory: factories.blog.PostFactory``).
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ What users may import, all from here::
     load_profile(path), parse_profile(text) a validated Profile
 
 ``profile`` is a path or a ``Profile``; every error a user can cause is a
-``SeedgenError`` (see ``seedgen.errors``).
+``SeedgenError`` (see ``seedgen.errors``). For tests: ``seedgen.testing``
+(``load_profile``, ``SeededTestCase``, and the pytest plugin's ``seed_data``).
 """
 
 from seedgen.api import Report, check, export, init_profile, insert

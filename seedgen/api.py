@@ -6,7 +6,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,12 +99,14 @@ def prepare(
     return build_plan(profile, seed=seed, counts=counts, scale=scale, existing_pks=existing_pks)
 
 
-def run(plan, sink, *, chunk_size: int | None = None, progress: Progress | None = None) -> Report:
+def run(plan, sink, *, chunk_size: int | None = None, progress: Progress | None = None,
+        chunks: Callable[[Any, int], Iterable[Any]] | None = None) -> Report:
     """Push every chunk of ``plan`` into ``sink``; on any failure the sink aborts.
 
-    ``progress`` hears of every model and chunk.
+    ``progress`` hears of every model and chunk. ``chunks(model, size)`` gives a model's
+    chunks instead of generating them (``seedgen.testing`` replays its cache so).
     """
-    from seedgen.generate.chunks import DEFAULT_CHUNK_SIZE, ModelGenerator
+    from seedgen.generate.chunks import DEFAULT_CHUNK_SIZE
 
     size = chunk_size or DEFAULT_CHUNK_SIZE
     report = Report(notices=plan.notices)
@@ -112,14 +114,14 @@ def run(plan, sink, *, chunk_size: int | None = None, progress: Progress | None 
     try:
         # Every pool and table is built before the first row is written, so that a field
         # seedgen cannot fill stops the run before the sink has anything to undo.
-        generators = [ModelGenerator(plan, model) for model in plan.models]
+        made = chunks or _generated(plan)
         sink.open(plan)
-        for model, generator in zip(plan.models, generators):
+        for model in plan.models:
             label = model.model._meta.label
             started = time.perf_counter()
             if progress:
                 progress.start(label, model.count)
-            for chunk in generator.chunks(size):
+            for chunk in made(model, size):
                 if chunk.start < len(model.objects):
                     report.objects.update(_named_pks(model, chunk))
                 sink.write(chunk)
@@ -144,6 +146,14 @@ def run(plan, sink, *, chunk_size: int | None = None, progress: Progress | None 
         if progress:
             progress.end_line()
     return report
+
+
+def _generated(plan) -> Callable[[Any, int], Iterable[Any]]:
+    """Each model's chunks as its generator makes them; every generator is built now."""
+    from seedgen.generate.chunks import ModelGenerator
+
+    generators = {model.label: ModelGenerator(plan, model) for model in plan.models}
+    return lambda model, size: generators[model.label].chunks(size)
 
 
 def _named_pks(model, chunk) -> dict[str, tuple[str, Any]]:
