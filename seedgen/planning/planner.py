@@ -150,7 +150,9 @@ class _Builder:
                 # A model made only of named objects keeps exactly those under --scale.
                 result[label] = len(spec.objects)
             else:
-                result[label] = spec.count if scale == 1 else max(len(spec.objects), round(spec.count * scale))
+                # A scaled-down model keeps a row while it had any: other rows may have to point at it.
+                least = len(spec.objects) or (1 if spec.count and scale > 0 else 0)
+                result[label] = spec.count if scale == 1 else max(least, round(spec.count * scale))
         for label, value in overrides.items():
             key = label.lower()
             if key not in result:

@@ -131,3 +131,9 @@ def test_a_count_beyond_what_the_pk_holds_is_refused_before_anything_is_made():
 def test_a_count_option_that_empties_a_target_names_the_option():
     with pytest.raises(PlanError, match=r"^--count auth.User=0 leaves blog.Post.author no rows to point at"):
         build_plan(load_profile(PROFILES / "blog.yaml"), counts={"auth.User": 0})
+
+
+def test_scaling_down_keeps_a_row_of_every_model_that_had_rows():
+    plan = build_plan(load_profile(PROFILES / "blog.yaml"), scale=0.1)
+    assert plan.model("auth.User").count == 1 and plan.model("blog.Post").count == 5
+    assert build_plan(load_profile(PROFILES / "blog.yaml"), scale=0).model("auth.User").count == 0
