@@ -17,9 +17,18 @@ What users may import, all from here::
 from seedgen.api import Report, check, export, init_profile, insert
 from seedgen.api import prepare as plan
 from seedgen.errors import Interrupted, PlanError, ProfileError, SeedgenError, SettingsError, SinkError
-from seedgen.profile import Profile, load_profile, parse_profile
 
 __all__ = [
     "Interrupted", "PlanError", "Profile", "ProfileError", "Report", "SeedgenError", "SettingsError", "SinkError",
     "check", "export", "init_profile", "insert", "load_profile", "parse_profile", "plan",
 ]
+
+
+def __getattr__(name: str):
+    # The profile step pulls in the strategies (Faker, numpy): imported on first use, so that
+    # `seedgen --help` and the pytest plugin start fast.
+    if name in ("Profile", "load_profile", "parse_profile"):
+        import seedgen.profile
+
+        return getattr(seedgen.profile, name)
+    raise AttributeError(f"module 'seedgen' has no attribute {name!r}")

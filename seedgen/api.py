@@ -9,11 +9,13 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from seedgen.errors import Interrupted, SinkError
-from seedgen.profile import Profile, load_profile
 from seedgen.progress import Progress
+
+if TYPE_CHECKING:  # the profile step (and Faker, numpy under it) is imported when a run needs it
+    from seedgen.profile import Profile
 
 BUNDLED_BLOG = Path(__file__).resolve().parent / "profiles" / "blog.yaml"
 
@@ -78,6 +80,7 @@ def prepare(
     ``database_url``, if given, replaces for the rest of the process).
     """
     from seedgen.environment import setup_django, use_database_url
+    from seedgen.profile import Profile, load_profile
 
     if not isinstance(profile, Profile):
         profile = load_profile(profile)

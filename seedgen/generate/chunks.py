@@ -11,7 +11,7 @@ from django.utils.module_loading import import_string
 
 from seedgen.errors import PlanError
 from seedgen.planning import ModelPlan, Password, Plan, RowRef
-from seedgen.strategies import Context, rng, strategy_for
+from seedgen.strategies import Context, Strategy, rng, strategy_for
 from seedgen.strategies.values import hash_password
 
 DEFAULT_CHUNK_SIZE = 5000
@@ -39,7 +39,9 @@ class ModelGenerator:
         self.plan, self.model = plan, model
         plans = {f.name: f for f in model.fields + model.m2m + model.vars}
         self.order = [plans[name] for name in model.order]
-        self.strategies = {f.name: strategy_for(f, model, plan) for f in self.order}
+        covered = self.covered_by_objects()
+        self.strategies = {f.name: _FromObjects(f, model, plan) if f.name in covered else strategy_for(f, model, plan)
+                           for f in self.order}
         self.factory = _import_factory(model) if model.factory else None
         self.passwords: dict[str, str] = {}
         self.targets: dict[str, ModelGenerator] = {}
@@ -48,6 +50,14 @@ class ModelGenerator:
             strategy.generator = self  # for values of other rows and models (copy, sum, to_field keys)
             if "to_field" in f.options:
                 strategy.lookup = self.values_of(f.target, f.options["to_field"])
+
+    def covered_by_objects(self) -> set[str]:
+        """The fields every row of which a named object gives: no pool or table is built for them."""
+        objects = self.model.objects
+        if self.model.count > len(objects) or self.model.factory:
+            return set()
+        rows = objects[: self.model.count]
+        return {f.name for f in self.order if all(f.name in o.values for o in rows)}
 
     def generator_of(self, label: str) -> ModelGenerator:
         """The generator of model ``label`` (this one for its own label), made once."""
@@ -167,3 +177,9 @@ def _import_factory(model: ModelPlan):
     except ImportError as exc:
         raise PlanError(f"{model.model._meta.label}: cannot import factory {model.factory!r}: {exc}") from None
 
+
+class _FromObjects(Strategy):
+    """A field whose every row is a named object's value: the objects fill it, nothing is drawn."""
+
+    def column(self, ctx: Context) -> list[Any]:
+        return [None] * len(ctx.rows)

@@ -11,8 +11,6 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from faker import Faker
-
 from seedgen.strategies.base import cut
 
 DEFAULT_POOL = 1000
@@ -23,6 +21,8 @@ _SUFFIXED = re.compile(r"-\d+(@|$)")
 
 
 def faker_pool(key: int, provider: str, args: Mapping[str, Any], locale: str, size: int) -> list[Any]:
+    from faker import Faker  # imported by the first pool: a run without faker fields never pays for it
+
     fake = Faker(locale)
     fake.seed_instance(key)
     method = getattr(fake, provider)

@@ -8,20 +8,23 @@ import random
 import re
 import string
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.utils.text import slugify
-from faker import Faker
 
 from seedgen.errors import suggest
 from seedgen.strategies import names, pools, regex, rng
 from seedgen.strategies.base import TEXTS, Context, Fail, Planning, Strategy, pick, register
 
+if TYPE_CHECKING:
+    from faker import Faker
 
 @cache
 def faker_for(locale: str) -> Faker:
     """A shared, unseeded Faker for look-ups only (which locales and providers exist); values come from seeded copies."""
+    from faker import Faker  # imported when a profile names faker: a tenth of a second others need not pay
+
     return Faker(locale)
 
 
@@ -111,6 +114,8 @@ class FakerStrategy(TextStrategy):
     @classmethod
     def plan(cls, arg: Any, options: dict[str, Any], at: Planning) -> tuple[Any, dict[str, Any]]:
         options = {**options, "locale": options.get("locale", at.locale)}
+        if arg in EVERYWHERE and all(_shipped_locale(locale) for locale in locales_of(options["locale"])):
+            return arg, options  # known without importing Faker, which a run whose rows are all named objects never needs
         for locale in locales_of(options["locale"]):
             try:
                 fake = faker_for(locale)
@@ -158,6 +163,27 @@ class FakerStrategy(TextStrategy):
         which = self.row_locale(ctx.rows).tolist()
         idx = pick(self.key, ctx.rows, len(self.pools[0]), False).tolist()
         return [self.pools[w][i % len(self.pools[w])] for w, i in zip(which, idx)]
+
+
+# Providers every Faker locale has (through the default ones): what derive.py names, and a few more.
+EVERYWHERE = frozenset({
+    "word", "words", "sentence", "paragraph", "text", "email", "free_email", "safe_email", "company_email", "user_name",
+    "first_name", "last_name", "name", "url", "slug", "phone_number", "city", "country", "current_country", "address",
+    "street_address", "postcode", "company", "hex_color", "domain_name", "ipv4", "ipv6", "bothify", "lexify", "uuid4",
+})
+
+
+@cache
+def _shipped_locale(locale: str) -> bool:
+    """Whether Faker ships ``locale``, read off its package folders (Faker's own check imports every provider)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("faker")
+    if spec is None or spec.origin is None:
+        return False
+    providers = Path(spec.origin).parent / "providers"
+    return any((folder / locale).is_dir() for folder in providers.iterdir() if folder.is_dir())
 
 
 def locales_of(locale: str | dict[str, float]) -> dict[str, float]:

@@ -111,10 +111,22 @@ class Password(Strategy):
 
 
 def hash_password(plain: str, seed: int, label: str) -> str:
-    """Hash once per run, with a salt drawn from the seed so the bytes repeat."""
-    from django.contrib.auth.hashers import make_password
+    """Hash with a salt drawn from the seed, so the bytes repeat; and, since a hash is slow on
+    purpose (PBKDF2: a third of a second), once per machine: kept in seedgen's cache directory,
+    keyed by everything the hash depends on (the hasher, its cost, the password, the salt)."""
+    import hashlib
 
-    return make_password(plain, salt=f"{rng.stream_key(seed, label, 'password'):016x}")
+    from django.contrib.auth.hashers import get_hasher, make_password
+
+    from seedgen.cachedir import remembered
+
+    salt = f"{rng.stream_key(seed, label, 'password'):016x}"
+    hasher = get_hasher("default")
+    cost = {k: getattr(hasher, k) for k in ("iterations", "rounds", "time_cost", "memory_cost", "parallelism", "work_factor")
+            if hasattr(hasher, k)}
+    identity = repr((type(hasher).__module__, type(hasher).__qualname__, hasher.algorithm, sorted(cost.items()), plain, salt))
+    key = hashlib.sha256(identity.encode()).hexdigest()
+    return remembered("passwords", key, lambda: make_password(plain, salt=salt))
 
 
 @register

@@ -22,32 +22,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePath
 from typing import Any
 
+from seedgen.cachedir import cache_directory, use_pytest_cache  # noqa: F401  (the plugin sets it here)
+
 FORMAT = 1  # bumped when what an entry holds changes shape
 # What this process seeded ("seeded") and what the cache did: "hits", "misses" (generated and stored),
 # "ignored" (an entry that could not be read or did not fit; it was rewritten). The plugin reports it.
 stats: Counter[str] = Counter()
-_pytest_cache: Any = None  # pytest's config.cache while a session runs (set by the plugin)
-
-
-def use_pytest_cache(cache: Any) -> None:
-    """Put entries under pytest's cache directory (``.pytest_cache/d/seedgen``) while its session runs."""
-    global _pytest_cache
-    _pytest_cache = cache
-
-
-def cache_directory() -> Path:
-    """``$SEEDGEN_CACHE_DIR``, else the Django setting ``SEEDGEN_CACHE_DIR``, else pytest's cache
-    directory in a pytest session, else ``$XDG_CACHE_HOME/seedgen`` (``~/.cache/seedgen``)."""
-    if os.environ.get("SEEDGEN_CACHE_DIR"):
-        return Path(os.environ["SEEDGEN_CACHE_DIR"])
-    from django.conf import settings
-
-    if getattr(settings, "SEEDGEN_CACHE_DIR", None):
-        return Path(settings.SEEDGEN_CACHE_DIR)
-    if _pytest_cache is not None:
-        return Path(_pytest_cache.mkdir("seedgen"))
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "seedgen"
-
 
 class RowCache:
     """Entries of generated chunks in one directory, one pickle file per key, written atomically.
