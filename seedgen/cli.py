@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
-from django.core.exceptions import NON_FIELD_ERRORS
 
 from seedgen import api
 from seedgen.errors import Interrupted, SeedgenError
@@ -23,6 +22,17 @@ def parse_counts(ctx: click.Context, param: click.Parameter, values: tuple[str, 
     try:
         return dict(api.parse_count(item) for item in values)
     except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
+def parse_shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    from seedgen.scale.shards import parse_shard as parse
+
+    try:
+        return parse(value)
+    except SeedgenError as exc:
         raise click.BadParameter(str(exc), ctx, param) from None
 
 
@@ -61,9 +71,13 @@ def user_errors(command: Callable) -> Callable:
     return wrapper
 
 
-# Commands that live in their own module, imported only when the command runs (or --help lists it):
-# name -> "module:attribute" of a click command.
-LAZY_COMMANDS: dict[str, str] = {
+# Commands that live in their own module, imported only when the command runs: name ->
+# ("module:attribute" of a click command, the short help `seedgen --help` shows without importing it).
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "load": ("seedgen.fixtures.commands:load", "Load fixtures like loaddata, in bulk."),
+    "backup": ("seedgen.fixtures.commands:backup", "Write every app's rows to a JSON Lines backup with a manifest."),
+    "restore": ("seedgen.fixtures.commands:restore", "Restore a backup atomically, after checking its manifest."),
+    "validate": ("seedgen.fixtures.validate_cli:validate", "Check fixture files for every problem loaddata would meet."),
 }
 
 
@@ -77,9 +91,17 @@ class LazyGroup(click.Group):
         if cmd_name in LAZY_COMMANDS:
             import importlib
 
-            module, _, attribute = LAZY_COMMANDS[cmd_name].partition(":")
+            module, _, attribute = LAZY_COMMANDS[cmd_name][0].partition(":")
             return getattr(importlib.import_module(module), attribute)
         return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = [n for n in self.list_commands(ctx) if n in LAZY_COMMANDS or not self.commands[n].hidden]
+        limit = formatter.width - 6 - max(map(len, names), default=0)  # as Click's own listing
+        rows = [(n, LAZY_COMMANDS[n][1] if n in LAZY_COMMANDS else self.commands[n].get_short_help_str(limit)) for n in names]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
 @click.group(cls=LazyGroup)
@@ -96,20 +118,51 @@ def cli() -> None:
               help="Format, when the file name does not say.")
 @click.option("--indent", type=click.IntRange(min=0), help="Indent nested levels by this many spaces, like dumpdata.")
 @click.option("--chunk-size", type=click.IntRange(min=1), help="Rows generated at a time (memory, not output).")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes that make the rows; the output is the same bytes.")
+@click.option("--shard", callback=parse_shard, metavar="I/N", help="Write only the I-th of N row ranges of every model.")
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Dask scheduler to run --shards N tasks on, each writing its shard into the -o directory.")
+@click.option("--shards", type=click.IntRange(min=1), help="With --dask: the number of shards (tasks).")
 @click.option("-q", "--quiet", is_flag=True, help="Print no summary.")
 @user_errors
 def export(profile: str, seed: int | None, counts: dict[str, int], scale: float, settings: str | None,
            output: str | None, per_model: str | None, fmt: str | None, indent: int | None,
-           chunk_size: int | None, quiet: bool) -> None:
+           chunk_size: int | None, jobs: int, shard: tuple[int, int] | None, dask_address: str | None,
+           shards: int | None, quiet: bool) -> None:
     """Write the data of PROFILE as a fixture that `manage.py loaddata` accepts."""
+    if (shards is None) != (dask_address is None):
+        raise click.UsageError("--dask ADDRESS and --shards N go together (one shard here: --shard I/N)")
+    if dask_address is not None:
+        return export_on_dask(profile, seed, counts, scale, settings, output, per_model, fmt, indent, chunk_size,
+                              jobs, shard, dask_address, shards, quiet)
     if (output is None) == (per_model is None):
         raise click.UsageError("give -o/--output FILE or --per-model DIR (one of them)")
     report = api.export(profile, output, format=fmt, indent=indent, per_model=per_model, seed=seed,
-                        counts=counts, scale=scale, settings=settings, chunk_size=chunk_size)
+                        counts=counts, scale=scale, settings=settings, chunk_size=chunk_size, jobs=jobs,
+                        shard=shard)
     if not quiet and output != "-":
         print_summary(report)
     elif not quiet:
         print_notices(report)
+
+
+def export_on_dask(profile: str, seed: int | None, counts: dict[str, int], scale: float, settings: str | None,
+                   output: str | None, per_model: str | None, fmt: str | None, indent: int | None,
+                   chunk_size: int | None, jobs: int, shard: tuple[int, int] | None, address: str, shards: int,
+                   quiet: bool) -> None:
+    """``export --dask``: the shards as tasks on a Dask cluster, into the -o directory."""
+    if per_model is not None or shard is not None or jobs != 1:
+        raise click.UsageError("--dask runs each shard as a task of its own: drop --per-model, --shard and --jobs")
+    if output is None or output == "-":
+        raise click.UsageError("--dask writes one file per shard: give -o DIR/ (a path or URL the workers can write)")
+    from seedgen.scale.cluster import export_shards
+
+    report = export_shards(profile, output, address=address, shards=shards, format=fmt or "jsonl", indent=indent,
+                           seed=seed, counts=counts, scale=scale, settings=settings, chunk_size=chunk_size,
+                           progress=None if quiet else Progress())
+    if not quiet:
+        print_summary(report)
 
 
 @cli.command()
@@ -138,11 +191,13 @@ def plan(profile: str, seed: int | None, counts: dict[str, int], scale: float, s
 @click.option("--yes", "-y", "--noinput", "--no-input", "assume_yes", is_flag=True,
               help="Do not ask before --clear deletes rows.")
 @click.option("--chunk-size", type=click.IntRange(min=1), help="Rows generated and inserted at a time.")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes that make the rows; this one inserts them, in one transaction.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars and no summary.")
 @user_errors
 def insert(profile: str, seed: int | None, counts: dict[str, int], scale: float, settings: str | None,
            database: str, database_url: str | None, clear: bool, assume_yes: bool, chunk_size: int | None,
-           quiet: bool) -> None:
+           jobs: int, quiet: bool) -> None:
     """Insert the data of PROFILE into a database, all rows or none."""
     if clear and not assume_yes:
         try:
@@ -154,7 +209,7 @@ def insert(profile: str, seed: int | None, counts: dict[str, int], scale: float,
             raise click.UsageError("--clear deletes rows, and there is no terminal to ask on; pass --yes (or --noinput)") from None
     report = api.insert(profile, database=database, database_url=database_url, clear=clear, seed=seed,
                         counts=counts, scale=scale, settings=settings, chunk_size=chunk_size,
-                        progress=None if quiet else Progress())
+                        progress=None if quiet else Progress(), jobs=jobs)
     if not quiet:
         print_summary(report)
 
@@ -222,6 +277,8 @@ def check(profile: str, rows: int, database: str, seed: int | None, settings: st
 
 
 def print_check(report: CheckReport) -> None:
+    from django.core.exceptions import NON_FIELD_ERRORS
+
     for m in report.models:
         if not m.failing:
             continue

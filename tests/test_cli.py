@@ -322,3 +322,20 @@ def test_create_sample_data_exits_130_on_ctrl_c_like_seedgen(sqlite_db, monkeypa
     with pytest.raises(CommandError, match="interrupted: nothing was written") as caught:
         call_command("create_sample_data", "--database", sqlite_db, "--noinput")
     assert caught.value.returncode == 130
+
+
+def test_help_lists_every_command_without_importing_the_pipeline():
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom seedgen.cli import cli\n"
+            "out = CliRunner().invoke(cli, ['--help']).output\n"
+            "print(sorted(m for m in ('numpy', 'faker', 'django.db.models', 'seedgen.fixtures') if m in sys.modules))\n"
+            "print(out)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    first, _, listing = result.stdout.partition("\n")
+    assert first == "[]"
+    from seedgen.cli import LAZY_COMMANDS, cli
+
+    for name in cli.list_commands(None):
+        assert f"  {name} " in listing
+    for name, (_, short) in LAZY_COMMANDS.items():
+        command = cli.get_command(None, name)
+        assert command.help and short in listing  # importable, documented, listed with its short help
