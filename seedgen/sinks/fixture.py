@@ -7,6 +7,7 @@ the model label of each object.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -58,22 +59,44 @@ class FixtureSink(Sink):
         """A column as this format holds it; Django's python form unless the format says otherwise."""
         return values.python_column(field, column)
 
+    def row_columns(self, chunk: Chunk) -> tuple[list[Any], list[str], list[list[Any]]]:
+        """The pks, the field names in model order (M2M last) and their columns as this format holds them."""
+        model = chunk.model
+        names = [f.name for f in model.fields if f.name != model.pk_name]
+        pk_column = chunk.pks if model.auto_pk else self.column(model.field(model.pk_name), chunk.columns[model.pk_name])
+        columns = [self.column(model.field(n), chunk.columns[n]) for n in names]
+        m2m_names = [f.name for f in model.m2m]  # the plan holds only M2M fields with auto-created tables
+        return pk_column, names + m2m_names, columns + [chunk.m2m[n] for n in m2m_names]
+
     def dump_objects(self, chunk: Chunk) -> Iterator[dict[str, Any]]:
         """Django's python form of each row: model, pk and fields in model order."""
         model = chunk.model
-        names = [f.name for f in model.fields if f.name != model.pk_name or not model.auto_pk]
-        pk_column = chunk.pks if model.auto_pk else chunk.columns[model.pk_name]
-        names = [n for n in names if n != model.pk_name]
-        columns = [self.column(model.field(n), chunk.columns[n]) for n in names]
-        m2m_names = [f.name for f in model.m2m]  # the plan holds only M2M fields with auto-created tables
-        m2m = [chunk.m2m[n] for n in m2m_names]
-        keys = names + m2m_names
-        if not model.auto_pk:
-            pk_column = self.column(model.field(model.pk_name), pk_column)
+        pk_column, keys, columns = self.row_columns(chunk)
         label = model.label
         for row, pk in enumerate(pk_column):
-            row_values = [c[row] for c in columns] + [c[row] for c in m2m]
+            row_values = [c[row] for c in columns]
             if model.natural_pk:  # as dumpdata --natural-primary writes it
                 yield {"model": label, "fields": dict(zip(keys, row_values))}
             else:
                 yield {"model": label, "pk": pk, "fields": dict(zip(keys, row_values))}
+
+    def encoded_objects(self, chunk: Chunk, encoder: json.JSONEncoder, *, item: str, key: str) -> list[bytes]:
+        """Each row as ``encoder.encode(obj)`` of its ``dump_objects`` dict would write it, made column by
+        column from ready-encoded values (``item`` and ``key`` are the encoder's separators)."""
+        model = chunk.model
+        pk_column, keys, columns = self.row_columns(chunk)
+        compact = item == ","
+        dumps = lambda text: json.dumps(text, ensure_ascii=False)  # noqa: E731
+        pairs = [values.json_fragments(c, encoder, compact_lists=compact, prefix=f"{dumps(k)}{key}".encode())
+                 for k, c in zip(keys, columns)]
+        sep = item.encode()
+        head = f'{{"model"{key}{dumps(model.label)}{item}'.encode()
+        fields = f'"fields"{key}{{'.encode()
+        if model.natural_pk:
+            starts = [head + fields] * len(pk_column)
+        else:
+            pk_head = head + f'"pk"{key}'.encode()
+            tail = sep + fields
+            starts = [pk + tail for pk in values.json_fragments(pk_column, encoder, compact_lists=compact, prefix=pk_head)]
+        bodies = map(sep.join, zip(*pairs)) if pairs else [b""] * len(starts)
+        return [start + body + b"}}" for start, body in zip(starts, bodies)]

@@ -24,13 +24,19 @@ class JsonSink(FixtureSink):
             kwargs = {"ensure_ascii": False}
             if self.indent:
                 kwargs.update(indent=self.indent, separators=(",", ": "))
-            encoder = json.JSONEncoder(**kwargs)
-            self.dump = lambda obj: encoder.encode(obj).encode()
+            self.encoder = json.JSONEncoder(**kwargs)
+            self.dump = lambda obj: self.encoder.encode(obj).encode()
         return "["
 
     def render(self, chunk: Chunk) -> bytes:
         parts = []
         between = b",\n" if self.indent else b", "
+        if not self.indent:  # dumpdata's default: one line, built column by column
+            for line in self.encoded_objects(chunk, self.encoder, item=", ", key=": "):
+                parts.append(between if not self.first else b"")
+                self.first = False
+                parts.append(line)
+            return b"".join(parts)
         for obj in self.dump_objects(chunk):
             if self.first:
                 parts.append(b"\n" if self.indent else b"")

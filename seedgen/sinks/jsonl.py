@@ -17,5 +17,5 @@ class JsonlSink(FixtureSink):
         return values.json_column(field, column, fragments=False)
 
     def render(self, chunk: Chunk) -> bytes:
-        encode = self._encoder.encode
-        return "".join(encode(obj) + "\n" for obj in self.dump_objects(chunk)).encode()
+        lines = self.encoded_objects(chunk, self._encoder, item=",", key=": ")
+        return b"\n".join(lines) + b"\n" if lines else b""

@@ -114,6 +114,46 @@ def json_column(field: FieldPlan, values: list[Any], *, fragments: bool) -> list
     return [encodings[type(v)](v) if type(v) in encodings else v for v in values]
 
 
+_ORJSON_INTS = range(-(2**63), 2**64)
+
+
+def json_fragments(values: list[Any], encoder: json.JSONEncoder, *, compact_lists: bool, prefix: bytes = b"") -> list[bytes]:
+    """Each value of a ``json_column`` as the JSON bytes ``encoder`` writes (``ensure_ascii=False``),
+    after ``prefix`` (a key).
+
+    orjson writes strings, whole numbers, booleans, null, and (with ``compact_lists``, when the
+    encoder's item separator is a bare ",") lists of those exactly as ``json`` does, at a fraction
+    of the cost; every other value (floats, mappings) goes through ``encoder`` itself. (Each orjson
+    result is joined to its prefix at once: orjson's bytes keep a 4 KB buffer until freed.)
+    """
+    dumps = orjson.dumps
+    types = set(map(type, values))
+    if types <= {str, bool, int, type(None)} and _orjson_ints([v for v in values if type(v) is int]):
+        return [prefix + dumps(v) for v in values]
+    if types == {list} and compact_lists:  # many-to-many pks, natural keys
+        items = [x for v in values for x in v]
+        if {type(x) for x in items} <= {str, int} and _orjson_ints([x for x in items if type(x) is int]):
+            return [prefix + dumps(v) for v in values]
+    out = []
+    for value in values:
+        kind = type(value)
+        if kind is str or kind is bool or value is None or kind is int and value in _ORJSON_INTS:
+            out.append(prefix + dumps(value))
+        elif kind is list and compact_lists and _plain_list(value):
+            out.append(prefix + dumps(value))
+        else:
+            out.append(prefix + encoder.encode(value).encode())
+    return out
+
+
+def _orjson_ints(ints: list[int]) -> bool:
+    return not ints or min(ints) in _ORJSON_INTS and max(ints) in _ORJSON_INTS
+
+
+def _plain_list(value: list[Any]) -> bool:
+    return all(type(v) is str or type(v) is int and v in _ORJSON_INTS or type(v) is list and _plain_list(v) for v in value)
+
+
 def yaml_column(field: FieldPlan, values: list[Any]) -> list[Any]:
     """YAML has no time type: Django's YAML serializer writes times as ``str()``."""
     values = python_column(field, values)

@@ -319,5 +319,19 @@ class Slugify(RowText):
     def depends_on(cls, arg: Any, options: dict[str, Any]) -> tuple[str, ...]:
         return (arg,)
 
+    MEMO = 100_000  # slugs remembered: sources come from pools and templates, so they repeat
+
+    def prepare(self) -> None:
+        self.slugs: dict[Any, str] = {}
+
     def make(self, ctx: Context) -> list[str]:
-        return [slugify(str(v)) if v is not None else "" for v in ctx.columns[self.field.arg]]
+        slugs = self.slugs
+        if len(slugs) > self.MEMO:
+            slugs.clear()
+        out = []
+        for value in ctx.columns[self.field.arg]:
+            slug = slugs.get(value)
+            if slug is None:
+                slug = slugs[value] = slugify(str(value)) if value is not None else ""
+            out.append(slug)
+        return out

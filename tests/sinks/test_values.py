@@ -40,3 +40,15 @@ def test_every_field_type_dumps_back_byte_for_byte(db, tmp_path, fmt):
     out = io.StringIO()
     call_command("dumpdata", *LABELS, format=fmt, indent=2, database=db, stdout=out)
     assert without_generated(out.getvalue(), fmt) == fixture.read_text()
+
+
+@pytest.mark.parametrize("separators", [(",", ": "), (", ", ": ")])
+def test_ready_encoded_values_are_what_json_writes(separators):
+    import json
+
+    from seedgen.sinks.values import json_fragments
+
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=separators)
+    samples = ["plain", 'quo"te\\back', "\x00\x1f\x7f\n\t", "Ünïcødé \u2028 😀", "", 0, -1, 2**63 - 1, 2**64, -(2**63) - 1,
+               True, False, None, 1.5, 1e16, float("nan"), [1, 2], ["blog", "post"], [["a", 1], []], [1.5], {"a": [1, {"b": None}]}]
+    assert json_fragments(samples, encoder, compact_lists=separators[0] == ",") == [encoder.encode(v).encode() for v in samples]
