@@ -16,10 +16,10 @@ What users may import, all from here::
 
 from seedgen.api import Report, check, export, init_profile, insert
 from seedgen.api import prepare as plan
-from seedgen.errors import Interrupted, PlanError, ProfileError, SeedgenError, SettingsError, SinkError
+from seedgen.errors import FixtureError, Interrupted, PlanError, ProfileError, SeedgenError, SettingsError, SinkError
 
 __all__ = [
-    "Interrupted", "PlanError", "Profile", "ProfileError", "Report", "SeedgenError", "SettingsError", "SinkError",
+    "FixtureError", "Interrupted", "PlanError", "Profile", "ProfileError", "Report", "SeedgenError", "SettingsError", "SinkError",
     "check", "export", "init_profile", "insert", "load_profile", "parse_profile", "plan",
 ]
 

@@ -7,8 +7,12 @@ that says what was wrong, where, and what to do::
     ├── ProfileError        the YAML profile (file:line: key: problem)
     ├── SettingsError       Django settings that cannot be loaded
     ├── PlanError           a profile that does not fit the models
-    └── SinkError           an output file or database that cannot take the rows
-        └── Interrupted     Ctrl-C, SIGTERM or SIGHUP during a write; nothing was kept
+    ├── SinkError           an output file or database that cannot take the rows
+    │   └── Interrupted     Ctrl-C, SIGTERM or SIGHUP during a write; nothing was kept
+    └── FixtureError        a fixture or backup read by validate, load or restore
+        ├── FixtureReadError  a file that cannot be parsed (path:line:column)   seedgen.fixtures.reader
+        ├── LoadError         a fixture the database cannot take; nothing kept   seedgen.fixtures.load
+        └── BackupError       a backup that cannot be written or restored        seedgen.fixtures.backup
 
 ``suggest`` and ``short`` are the pieces of messages every step shares.
 """
@@ -43,6 +47,10 @@ class PlanError(SeedgenError):
 
 class SinkError(SeedgenError):
     """An output file or a database that cannot take the rows; nothing of the run is kept."""
+
+
+class FixtureError(SeedgenError):
+    """A fixture or backup that the fixture toolkit cannot read, load or restore."""
 
 
 class Interrupted(SinkError):
