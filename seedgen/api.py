@@ -6,7 +6,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,6 +63,18 @@ class Report:
     def seconds(self) -> float:
         return sum(m.seconds for m in self.models) + self.closing
 
+    def add(self, other: Report) -> None:
+        """Count in the rows, seconds and named objects of a part of the run (a shard, a piece)."""
+        lines = {m.label: m for m in self.models}
+        for line in other.models:
+            if line.label in lines:
+                lines[line.label].rows += line.rows
+                lines[line.label].seconds += line.seconds
+            else:
+                self.models.append(lines.setdefault(line.label, ModelReport(line.label, line.rows, line.seconds)))
+        self.closing += other.closing
+        self.objects.update(other.objects)
+
 
 def prepare(
     profile: Profile | str | Path,
@@ -103,27 +115,42 @@ def prepare(
 
 
 def run(plan, sink, *, chunk_size: int | None = None, progress: Progress | None = None,
-        chunks: Callable[[Any, int], Iterable[Any]] | None = None) -> Report:
+        chunks: Callable[[Any, int], Iterable[Any]] | None = None, jobs: int = 1,
+        rows: Mapping[str, range] | None = None) -> Report:
     """Push every chunk of ``plan`` into ``sink``; on any failure the sink aborts.
 
     ``progress`` hears of every model and chunk. ``chunks(model, size)`` gives a model's
-    chunks instead of generating them (``seedgen.testing`` replays its cache so).
+    chunks instead of generating them (``seedgen.testing`` replays its cache so). ``jobs``
+    above 1 makes the chunks in that many worker processes (``seedgen.scale.jobs``), the
+    same bytes. ``rows`` (label -> row range, e.g. a shard's) makes only those rows.
     """
     from seedgen.generate.chunks import DEFAULT_CHUNK_SIZE
 
+    if jobs > 1 and chunks is None:
+        from seedgen.scale.jobs import Workers
+
+        try:
+            workers = Workers(plan, jobs, rows=rows)
+        except BaseException:
+            sink.abort()  # as below: SQLite's reservation holds the write lock
+            raise
+        with workers:
+            return run(plan, workers.rendering_into(sink), chunk_size=chunk_size, progress=progress,
+                       chunks=workers.chunks, rows=rows)
     size = chunk_size or DEFAULT_CHUNK_SIZE
     report = Report(notices=plan.notices)
     restore = _stop_on_signals()
     try:
         # Every pool and table is built before the first row is written, so that a field
         # seedgen cannot fill stops the run before the sink has anything to undo.
-        made = chunks or _generated(plan)
+        made = chunks or _generated(plan, rows)
         sink.open(plan)
         for model in plan.models:
             label = model.model._meta.label
+            count = len(rows[model.label]) if rows is not None else model.count
             started = time.perf_counter()
             if progress:
-                progress.start(label, model.count)
+                progress.start(label, count)
             for chunk in made(model, size):
                 if chunk.start < len(model.objects):
                     report.objects.update(_named_pks(model, chunk))
@@ -132,7 +159,7 @@ def run(plan, sink, *, chunk_size: int | None = None, progress: Progress | None 
                     progress.advance(len(chunk))
             if progress:
                 progress.finish()
-            report.models.append(ModelReport(label, model.count, time.perf_counter() - started))
+            report.models.append(ModelReport(label, count, time.perf_counter() - started))
         started = time.perf_counter()
         if progress:
             progress.status("finishing: last rows, checks, commit ...")
@@ -151,12 +178,21 @@ def run(plan, sink, *, chunk_size: int | None = None, progress: Progress | None 
     return report
 
 
-def _generated(plan) -> Callable[[Any, int], Iterable[Any]]:
-    """Each model's chunks as its generator makes them; every generator is built now."""
+def _generated(plan, rows: Mapping[str, range] | None = None) -> Callable[[Any, int], Iterable[Any]]:
+    """Each model's chunks (of its ``rows`` only, when given) as its generator makes them; every
+    generator is built now."""
     from seedgen.generate.chunks import ModelGenerator
 
     generators = {model.label: ModelGenerator(plan, model) for model in plan.models}
-    return lambda model, size: generators[model.label].chunks(size)
+    if rows is None:
+        return lambda model, size: generators[model.label].chunks(size)
+
+    def made(model, size: int) -> Iterator[Any]:
+        span = rows[model.label]
+        for start in range(span.start, span.stop, size):
+            yield generators[model.label].chunk(start, min(start + size, span.stop))
+
+    return made
 
 
 def _named_pks(model, chunk) -> dict[str, tuple[str, Any]]:
@@ -218,8 +254,14 @@ def export(
     scale: float = 1.0,
     settings: str | None = None,
     chunk_size: int | None = None,
+    jobs: int = 1,
+    shard: tuple[int, int] | None = None,
 ) -> Report:
-    """Write the profile's data as a Django fixture (``output``) or one per model (``per_model``)."""
+    """Write the profile's data as a Django fixture (``output``) or one per model (``per_model``).
+
+    ``jobs`` worker processes make the rows (the same bytes); ``shard`` (I, N) writes only the
+    I-th of N row ranges of every model (``seedgen.scale.shards``).
+    """
     from seedgen.sinks import Output, fixture_sink, split_suffix
     from seedgen.sinks.per_model import PerModelSink
 
@@ -237,7 +279,12 @@ def export(
         if fmt is None:
             raise SinkError(f"{output}: cannot tell the format from the name; pass --format json|jsonl|yaml|xml")
         sink = fixture_sink(fmt, Output(output, compression), indent=indent)
-    report = run(plan, sink, chunk_size=chunk_size)
+    rows = None
+    if shard is not None:
+        from seedgen.scale.shards import shard_rows
+
+        rows = shard_rows(plan, *shard)
+    report = run(plan, sink, chunk_size=chunk_size, jobs=jobs, rows=rows)
     report.outputs = [str(p) for p in getattr(sink, "paths", [])] or [str(output)]
     return report
 
@@ -300,11 +347,15 @@ def insert(
     settings: str | None = None,
     chunk_size: int | None = None,
     progress: Progress | None = None,
+    jobs: int = 1,
+    shards: int | None = None,
 ) -> Report:
     """Insert the profile's rows into a database, atomically; appended after existing rows unless ``clear``.
 
     ``database_url`` (postgresql://, mysql://, sqlite:///path) replaces the
-    settings of ``database`` for the rest of the process.
+    settings of ``database`` for the rest of the process. ``jobs`` worker processes
+    make the rows; this process inserts them, in its one transaction. ``shards``
+    commits each model's shards one transaction each instead (``seedgen.scale.transactions``).
     """
     from seedgen.sinks.database import database_sink
 
@@ -325,7 +376,12 @@ def insert(
         except BaseException:
             sink.abort()  # SQLite's reservation holds the write lock
             raise
-    return run(plan, sink, chunk_size=chunk_size, progress=progress)
+    if shards is not None:
+        from seedgen.scale.transactions import insert_in_shards
+
+        return insert_in_shards(plan, sink, database=database, clear=clear, shards=shards, chunk_size=chunk_size,
+                                progress=progress, jobs=jobs)
+    return run(plan, sink, chunk_size=chunk_size, progress=progress, jobs=jobs)
 
 
 def migrate(database: str = "default") -> None:

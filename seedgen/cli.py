@@ -193,11 +193,13 @@ def plan(profile: str, seed: int | None, counts: dict[str, int], scale: float, s
 @click.option("--chunk-size", type=click.IntRange(min=1), help="Rows generated and inserted at a time.")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes that make the rows; this one inserts them, in one transaction.")
+@click.option("--shards", type=click.IntRange(min=1),
+              help="Commit each model's rows in N shards, a transaction each (not all or nothing; see the README).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars and no summary.")
 @user_errors
 def insert(profile: str, seed: int | None, counts: dict[str, int], scale: float, settings: str | None,
            database: str, database_url: str | None, clear: bool, assume_yes: bool, chunk_size: int | None,
-           jobs: int, quiet: bool) -> None:
+           jobs: int, shards: int | None, quiet: bool) -> None:
     """Insert the data of PROFILE into a database, all rows or none."""
     if clear and not assume_yes:
         try:
@@ -209,7 +211,7 @@ def insert(profile: str, seed: int | None, counts: dict[str, int], scale: float,
             raise click.UsageError("--clear deletes rows, and there is no terminal to ask on; pass --yes (or --noinput)") from None
     report = api.insert(profile, database=database, database_url=database_url, clear=clear, seed=seed,
                         counts=counts, scale=scale, settings=settings, chunk_size=chunk_size,
-                        progress=None if quiet else Progress(), jobs=jobs)
+                        progress=None if quiet else Progress(), jobs=jobs, shards=shards)
     if not quiet:
         print_summary(report)
 

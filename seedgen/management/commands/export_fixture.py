@@ -15,6 +15,15 @@ def parse_count(text: str) -> tuple[str, int]:
         raise CommandError(f"--count {exc}") from None
 
 
+def parse_shard(text: str) -> tuple[int, int]:
+    from seedgen.scale.shards import parse_shard
+
+    try:
+        return parse_shard(text)
+    except SeedgenError as exc:
+        raise CommandError(f"--shard {exc}") from None
+
+
 class Command(BaseCommand):
     help = "Write the data of a seedgen profile as a fixture that loaddata accepts."
 
@@ -28,15 +37,20 @@ class Command(BaseCommand):
         parser.add_argument("--count", action="append", default=[], type=parse_count, metavar="LABEL=N")
         parser.add_argument("--scale", type=float, default=1.0)
         parser.add_argument("--chunk-size", type=int)
+        parser.add_argument("--jobs", type=int, default=1, help="Worker processes that make the rows (same bytes).")
+        parser.add_argument("--shard", type=parse_shard, metavar="I/N", help="Only the I-th of N row ranges of every model.")
 
     def handle(self, *args, **options) -> None:
         if (options["output"] is None) == (options["per_model"] is None):
             raise CommandError("give -o/--output FILE or --per-model DIR (one of them)")
+        if options["jobs"] < 1:
+            raise CommandError("--jobs must be at least 1")
         try:
             report = api.export(
                 options["profile"], options["output"], format=options["format"], indent=options["indent"],
                 per_model=options["per_model"], seed=options["seed"], counts=dict(options["count"]),
-                scale=options["scale"], chunk_size=options["chunk_size"],
+                scale=options["scale"], chunk_size=options["chunk_size"], jobs=options["jobs"],
+                shard=options["shard"],
             )
         except SeedgenError as exc:
             raise CommandError(str(exc)) from None

@@ -1,0 +1,1 @@
+"""Scaling a run out: worker processes of one machine (``jobs``), row-range shards (``shards``), a Dask cluster (``cluster``)."""
