@@ -389,13 +389,20 @@ def _existing_values(plan: Plan, alias: str, collation_key) -> tuple[dict, dict]
 
 
 def forward_keys(plan: Plan) -> list[tuple[str, str]]:
-    """(table, column) of the foreign keys whose target rows come later in the plan (mutual references)."""
+    """(table, column) of the keys that may point at rows written later: to a model later in the plan
+    (mutual references), or to the model's own rows in a later chunk (a self-reference that is not a
+    tree, a many-to-many field to its own model)."""
     position = {m.label: i for i, m in enumerate(plan.models)}
     keys = []
     for i, model in enumerate(plan.models):
         for f in model.fields:
-            if f.target in position and position[f.target] > i:
+            later = f.target in position and position[f.target] > i
+            own = f.target == model.label and not f.options.get("tree")
+            if later or own:
                 keys.append((model.model._meta.db_table, f.field.column))
+        for f in model.m2m:
+            if f.target in position and position[f.target] >= i:
+                keys.append((f.field.remote_field.through._meta.db_table, f.field.m2m_reverse_name()))
     return keys
 
 
