@@ -201,17 +201,20 @@ class Plan:
         return replace(self, models=tuple(m for m in self.models if m.label not in gone),
                        notices=self.notices + tuple(notices))
 
-    def appending(self, taken: Mapping[tuple[str, str], frozenset], reused: Mapping[str, Mapping[int, Any]]) -> Plan:
-        """The plan for rows added to tables that hold rows: {n} counts on from each table's first free pk,
-        pooled unique values skip ``taken`` ((label, field) -> collation keys already there), and the
-        named objects in ``reused`` (label -> row -> pk) are not made again, only pointed at."""
+    def appending(self, taken: Mapping[tuple[str, str], frozenset], reused: Mapping[str, Mapping[int, Any]],
+                  rows: Mapping[str, int] | None = None) -> Plan:
+        """The plan for rows added to tables that hold rows: {n} counts on from each table's first free pk
+        (or, where rows give their own pk, from the ``rows`` the table holds), pooled unique values skip
+        ``taken`` ((label, field) -> collation keys already there), and the named objects in ``reused``
+        (label -> row -> pk) are not made again, only pointed at."""
+        rows = rows or {}
         def moved(m: ModelPlan) -> ModelPlan:
             root = m
             while root.parent:
                 root = self.model(root.parent)
             fields = tuple(replace(f, options={**f.options, "taken": taken[m.label, f.name]})
                            if (m.label, f.name) in taken else f for f in m.fields)
-            return replace(m, fields=fields, number_from=root.pk_start if root.auto_pk else 1,
+            return replace(m, fields=fields, number_from=root.pk_start if root.auto_pk else rows.get(root.label, 0) + 1,
                            reused=tuple(sorted(reused.get(m.label, {}).items())))
 
         return replace(self, models=tuple(moved(m) for m in self.models))

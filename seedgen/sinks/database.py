@@ -356,10 +356,10 @@ TAKEN_LIMIT = 100_000
 _POOLED = ("faker", "regex")  # strategies whose unique values come from a pool that can skip some
 
 
-def existing_values(plan: Plan, alias: str) -> tuple[dict[tuple[str, str], frozenset], dict[str, dict[int, Any]]]:
+def existing_values(plan: Plan, alias: str) -> tuple[dict[tuple[str, str], frozenset], dict[str, dict[int, Any]], dict[str, int]]:
     """What appending must keep clear of: the values of each pooled unique column already in the table
-    ((label, field) -> collation keys), and the named objects already there (label -> row -> pk),
-    found by one of their unique values."""
+    ((label, field) -> collation keys), the named objects already there (label -> row -> pk), found by
+    one of their unique values, and the rows of each table whose pk the rows give themselves (a UUID)."""
     from seedgen.strategies.pools import collation_key
 
     try:
@@ -371,8 +371,11 @@ def existing_values(plan: Plan, alias: str) -> tuple[dict[tuple[str, str], froze
 def _existing_values(plan: Plan, alias: str, collation_key) -> tuple[dict, dict]:
     taken: dict[tuple[str, str], frozenset] = {}
     reused: dict[str, dict[int, Any]] = {}
+    rows: dict[str, int] = {}
     for model in plan.models:
         manager = model.model._base_manager.using(alias)
+        if not model.auto_pk and not model.parent:
+            rows[model.label] = manager.count()
         for f in model.fields:
             if f.unique and f.strategy in _POOLED and not f.field.is_relation:
                 values = list(manager.values_list(f.name, flat=True)[:TAKEN_LIMIT + 1])
@@ -385,7 +388,7 @@ def _existing_values(plan: Plan, alias: str, collation_key) -> tuple[dict, dict]
                 pk = manager.filter(**{name: obj.values[name]}).values_list("pk", flat=True).first()
                 if pk is not None:
                     reused.setdefault(model.label, {})[row] = pk
-    return taken, reused
+    return taken, reused, rows
 
 
 def forward_keys(plan: Plan) -> list[tuple[str, str]]:

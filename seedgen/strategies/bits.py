@@ -19,10 +19,13 @@ class Uuid(Strategy):
     name = "uuid"
 
     def column(self, ctx: Context) -> list[Any]:
-        high = rng.bits(self.key, ctx.rows, salt=1).tolist()
-        low = rng.bits(self.key, ctx.rows, salt=2).tolist()
+        # Appending to a table that holds rows, the draws go on past them (number_from), so a unique
+        # UUID never meets one an earlier run made with the same seed.
+        rows = ctx.rows + (self.model.number_from - 1) if self.field.unique else ctx.rows
+        high = rng.bits(self.key, rows, salt=1).tolist()
+        low = rng.bits(self.key, rows, salt=2).tolist()
         if self.field.field is not None and self.field.field.primary_key:
-            return self.time_ordered(ctx.rows, high, low)
+            return self.time_ordered(rows, high, low)
         return [uuid.UUID(int=(h << 64) | lo, version=4) for h, lo in zip(high, low)]
 
     def time_ordered(self, rows: np.ndarray, high: list[int], low: list[int]) -> list[uuid.UUID]:

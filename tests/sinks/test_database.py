@@ -320,3 +320,13 @@ def test_references_to_own_rows_in_later_chunks_are_checked_at_the_end(db, tmp_p
     assert Profile.objects.using(db).count() == 60
     assert Profile.friends.through.objects.using(db).filter(from_profile__pk__lt=models.F("to_profile__pk")).exists()
     assert Department.objects.using(db).filter(parent__pk__gt=models.F("pk")).exists()
+
+
+def test_the_bare_test_apps_append_a_second_time(db, tmp_path):
+    from tests.apps.fieldtypes.models import Document
+    from tests.test_golden import bare_profile
+
+    profile = bare_profile(tmp_path)
+    api.insert(profile, database=db)
+    api.insert(profile, database=db)  # same seed: rows whose pk is their own UUID go on past the first run's
+    assert Document.objects.using(db).count() == 24
