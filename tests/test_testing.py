@@ -186,8 +186,11 @@ def test_the_key_is_the_same_in_every_process():
 
 
 def test_where_the_cache_lives(monkeypatch, tmp_path):
+    import seedgen.cachedir
+
     monkeypatch.delenv("SEEDGEN_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(seedgen.cachedir, "_pytest_cache", None)  # outside a pytest session with its cache
     assert cache_directory() == tmp_path / "xdg" / "seedgen"
     with override_settings(SEEDGEN_CACHE_DIR=str(tmp_path / "setting")):
         assert cache_directory() == tmp_path / "setting"
