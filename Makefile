@@ -33,11 +33,14 @@ test: $(STAMP) $(CHROMIUM)
 	SEEDGEN_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
 	$(BIN)/python bench/export_memory.py
 	$(BIN)/python bench/insert_memory.py
 	$(BIN)/python bench/insert_speed.py
 	$(BIN)/python bench/copy_limit.py
 	$(BIN)/python bench/mysql_load_data.py
+	$(BIN)/python bench/baselines.py --posts 10000 --with-classic
+	$(BIN)/python bench/growth.py
 
 clean:
 	rm -rf $(VENV) build
