@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/insert_memory.py
 	$(BIN)/python bench/insert_speed.py
 	$(BIN)/python bench/copy_limit.py
+	$(BIN)/python bench/sqlite_limit.py
 	$(BIN)/python bench/mysql_load_data.py
 	$(BIN)/python bench/baselines.py --posts 10000 --with-classic
 	$(BIN)/python bench/growth.py
