@@ -517,8 +517,9 @@ class _Builder:
 
 
 def _lower(label: str) -> str:
+    """A ref's model label as the plan keys it (a proxy's concrete model); as given when unknown."""
     try:
-        return apps.get_model(label)._meta.label_lower
+        return closure.label_of(apps.get_model(label))
     except (LookupError, ValueError):
         return label.lower()
 

@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import orjson
 from django.db import models
 from django.db.models.base import ModelState
@@ -41,8 +42,6 @@ def _utc_seconds(values: list[Any]) -> list[Any] | None:
     moments = [v for v in values if v is not None]
     if not all(type(v) is dt.datetime and v.tzinfo is dt.UTC and not v.microsecond for v in moments):
         return None
-    import numpy as np
-
     seconds = np.fromiter((v.timestamp() for v in moments), dtype=np.int64, count=len(moments))
     texts = iter(np.datetime_as_string(seconds.astype("datetime64[s]"), unit="s").tolist())
     return [None if v is None else next(texts) + "Z" for v in values]

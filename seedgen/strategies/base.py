@@ -62,6 +62,8 @@ class Strategy:
     fills_relation: ClassVar[bool] = False
     # The Django field types (get_internal_type) it makes values for; None: any (the values are checked).
     fits: ClassVar[frozenset[str] | None] = None
+    # The generator running this instance, set by generation: values of other rows and models (copy, sum).
+    generator: Any = None
 
     @classmethod
     def read_arg(cls, arg: Any, options: dict[str, Any], fail: Fail) -> tuple[Any, dict[str, Any]]:

@@ -121,7 +121,7 @@ class Expr(Computed):
 def _dotted(arg: Any, parts: int, example: str, fail: Fail) -> list[str]:
     pieces = arg.split(".") if isinstance(arg, str) else []
     if len(pieces) != parts or not all(pieces):
-        raise fail(f"takes {example}")
+        raise fail(example)
     return pieces
 
 

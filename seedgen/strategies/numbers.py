@@ -37,11 +37,6 @@ def zipf_cdf(size: int, a: float) -> np.ndarray:
     return cdf / cdf[-1]
 
 
-def zipf_ranks(cdf: np.ndarray, key: int, rows: np.ndarray, salt: int = 0) -> np.ndarray:
-    """One rank in [0, len(cdf)) per row, drawn under the cumulative weights ``cdf``."""
-    return np.minimum(np.searchsorted(cdf, rng.uniform(key, rows, salt=salt), side="right"), len(cdf) - 1)
-
-
 class NumberRange(Strategy):
     """A range [low, high] of numbers; subclasses say how values are drawn from it."""
 
@@ -80,7 +75,7 @@ class Int(NumberRange):
         if self.field.unique:
             idx = pick(self.key, ctx.rows, self.high - self.low + 1, True)
         elif hasattr(self, "cdf"):
-            idx = zipf_ranks(self.cdf, self.key, ctx.rows)
+            idx = rng.weighted(self.key, ctx.rows, self.cdf)
         else:
             return rng.integers(self.key, ctx.rows, self.low, self.high).tolist()
         return (idx + self.low).tolist()

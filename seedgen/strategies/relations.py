@@ -11,7 +11,7 @@ import numpy as np
 
 from seedgen.strategies import rng
 from seedgen.strategies.base import Context, Fail, Planning, Strategy, is_pair, joint_digit, pick, register
-from seedgen.strategies.numbers import ZIPF_A, check_distribution, zipf_cdf, zipf_ranks
+from seedgen.strategies.numbers import ZIPF_A, check_distribution, zipf_cdf
 
 
 @register
@@ -113,7 +113,7 @@ class Ref(Strategy):
         if "each" in options:
             return np.searchsorted(self.offsets, rows, side="right") - 1
         if hasattr(self, "cdf"):
-            return self.popular(zipf_ranks(self.cdf, self.key, rows))
+            return self.popular(rng.weighted(self.key, rows, self.cdf))
         return pick(self.key, rows, self.size, self.field.unique)
 
     def tree(self, rows: np.ndarray) -> np.ndarray:
@@ -168,7 +168,7 @@ class Ref(Strategy):
     def skewed(self, rows: np.ndarray, counts: list[int], high: int) -> list[list[Any]]:
         """Distinct targets per row, each drawn under zipf; a rank already taken moves to the next free one."""
         size = self.size
-        draws = [zipf_ranks(self.cdf, self.key, rows, salt=j + 1).tolist() for j in range(high)]
+        draws = [rng.weighted(self.key, rows, self.cdf, salt=j + 1).tolist() for j in range(high)]
         flat: list[int] = []
         for r, k in enumerate(counts):
             taken: list[int] = []

@@ -40,6 +40,11 @@ def uniform(key: int, rows: np.ndarray, salt: int = 0) -> np.ndarray:
     return (bits(key, rows, salt) >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
 
 
+def weighted(key: int, rows: np.ndarray, cdf: np.ndarray, salt: int = 0) -> np.ndarray:
+    """One index in [0, len(cdf)) per row, drawn under the cumulative weights ``cdf`` (ending at 1)."""
+    return np.minimum(np.searchsorted(cdf, uniform(key, rows, salt), side="right"), len(cdf) - 1)
+
+
 def integers(key: int, rows: np.ndarray, low: int, high: int, salt: int = 0) -> np.ndarray:
     """Whole numbers in [low, high], both included."""
     span = high - low + 1

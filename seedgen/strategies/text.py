@@ -201,7 +201,7 @@ class RowLocale:
         self.cdf = cumulative / cumulative[-1]
 
     def __call__(self, rows: np.ndarray) -> np.ndarray:
-        return np.minimum(np.searchsorted(self.cdf, rng.uniform(self.key, rows), side="right"), len(self.cdf) - 1)
+        return rng.weighted(self.key, rows, self.cdf)
 
 
 @register

@@ -84,8 +84,7 @@ class Choice(Strategy):
         elif self.field.unique:
             idx = pick(self.key, ctx.rows, len(self.values), True)
         else:
-            idx = np.searchsorted(self.cumulative, rng.uniform(self.key, ctx.rows), side="right")
-            idx = np.minimum(idx, len(self.values) - 1)
+            idx = rng.weighted(self.key, ctx.rows, self.cumulative)
         values = self.values
         return [values[i] for i in idx.tolist()]
 
