@@ -80,9 +80,10 @@ class FixtureSink(Sink):
             else:
                 yield {"model": label, "pk": pk, "fields": dict(zip(keys, row_values))}
 
-    def encoded_objects(self, chunk: Chunk, encoder: json.JSONEncoder, *, item: str, key: str) -> list[bytes]:
+    def encoded_objects(self, chunk: Chunk, encoder: json.JSONEncoder) -> list[bytes]:
         """Each row as ``encoder.encode(obj)`` of its ``dump_objects`` dict would write it, made column by
-        column from ready-encoded values (``item`` and ``key`` are the encoder's separators)."""
+        column from ready-encoded values, with the encoder's own separators."""
+        item, key = encoder.item_separator, encoder.key_separator
         model = chunk.model
         pk_column, keys, columns = self.row_columns(chunk)
         compact = item == ","

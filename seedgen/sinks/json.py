@@ -29,22 +29,17 @@ class JsonSink(FixtureSink):
         return "["
 
     def render(self, chunk: Chunk) -> bytes:
-        parts = []
-        between = b",\n" if self.indent else b", "
-        if not self.indent:  # dumpdata's default: one line, built column by column
-            for line in self.encoded_objects(chunk, self.encoder, item=", ", key=": "):
-                parts.append(between if not self.first else b"")
-                self.first = False
-                parts.append(line)
-            return b"".join(parts)
-        for obj in self.dump_objects(chunk):
-            if self.first:
-                parts.append(b"\n" if self.indent else b"")
-                self.first = False
-            else:
-                parts.append(between)
-            parts.append(self.dump(obj))
-        return b"".join(parts)
+        if self.indent:
+            objects = [self.dump(obj) for obj in self.dump_objects(chunk)]
+            lead, between = b"\n", b",\n"
+        else:  # dumpdata's default: one line, built column by column
+            objects = self.encoded_objects(chunk, self.encoder)
+            lead, between = b"", b", "
+        if not objects:
+            return b""
+        start = lead if self.first else between
+        self.first = False
+        return start + between.join(objects)
 
     def end(self) -> str:
         return "\n]\n" if self.indent else "]"

@@ -17,5 +17,5 @@ class JsonlSink(FixtureSink):
         return values.json_column(field, column, fragments=False)
 
     def render(self, chunk: Chunk) -> bytes:
-        lines = self.encoded_objects(chunk, self._encoder, item=",", key=": ")
+        lines = self.encoded_objects(chunk, self._encoder)
         return b"\n".join(lines) + b"\n" if lines else b""
