@@ -291,11 +291,16 @@ def _by_name(field, spec, ctx) -> tuple[tuple[Any, Any], str] | None:
     return (low, high), spread
 
 
+def _spread_of(spread: str) -> dict[str, str]:
+    """A continuous strategy's options for a NUMBER_BY_NAME spread: long-tailed ones are log-spread."""
+    return {"distribution": "log"} if spread in ("log", "zipf") else {}
+
+
 def _int(field, model, spec, ctx):
     named = _by_name(field, spec, ctx)
     if named is not None:
         (low, high), spread = named
-        if spread == "rating" and (low, high) == (1, 5):
+        if spread == "rating":
             return spec("choice", RATING_WEIGHTS)
         options = {"distribution": "zipf"} if spread == "zipf" else {}
         return spec("int", [int(low), int(high)], **options)
@@ -315,8 +320,7 @@ def _float(field, model, spec, ctx):
     if named is not None:
         (low, high), spread = named
         digits = 6 if (low, high) in ((-90, 90), (-180, 180)) else 2  # a coordinate to about 10 cm
-        options = {"distribution": "log"} if spread in ("log", "zipf") else {}
-        return spec("float", [float(low), float(high)], digits=digits, **options)
+        return spec("float", [float(low), float(high)], digits=digits, **_spread_of(spread))
     return spec("float", list(_limits(field, 0.0, 1000.0)))
 
 
@@ -324,8 +328,7 @@ def _decimal(field, model, spec, ctx):
     named = _by_name(field, spec, ctx)
     if named is not None:
         (low, high), spread = named
-        options = {"distribution": "log"} if spread in ("log", "zipf") else {}
-        return spec("decimal", [float(low), float(high)], **options)
+        return spec("decimal", [float(low), float(high)], **_spread_of(spread))
     places = field.decimal_places or 0
     whole = min((field.max_digits or 8) - places, 6)
     top = decimal.Decimal(10) ** whole - decimal.Decimal(1).scaleb(-places)
