@@ -6,7 +6,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -184,15 +184,7 @@ def _generated(plan, rows: Mapping[str, range] | None = None) -> Callable[[Any, 
     from seedgen.generate.chunks import ModelGenerator
 
     generators = {model.label: ModelGenerator(plan, model) for model in plan.models}
-    if rows is None:
-        return lambda model, size: generators[model.label].chunks(size)
-
-    def made(model, size: int) -> Iterator[Any]:
-        span = rows[model.label]
-        for start in range(span.start, span.stop, size):
-            yield generators[model.label].chunk(start, min(start + size, span.stop))
-
-    return made
+    return lambda model, size: generators[model.label].chunks(size, rows[model.label] if rows is not None else None)
 
 
 def _named_pks(model, chunk) -> dict[str, tuple[str, Any]]:

@@ -166,9 +166,11 @@ class ModelGenerator:
             factory.random.set_random_state(state)
         return built
 
-    def chunks(self, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Iterator[Chunk]:
-        for start in range(0, self.model.count, chunk_size):
-            yield self.chunk(start, min(start + chunk_size, self.model.count))
+    def chunks(self, chunk_size: int = DEFAULT_CHUNK_SIZE, rows: range | None = None) -> Iterator[Chunk]:
+        """The model's rows (or just ``rows``, a shard's) a chunk at a time."""
+        span = rows if rows is not None else range(self.model.count)
+        for start in range(span.start, span.stop, chunk_size):
+            yield self.chunk(start, min(start + chunk_size, span.stop))
 
 
 def _import_factory(model: ModelPlan):

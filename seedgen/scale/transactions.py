@@ -84,8 +84,7 @@ def made_by(plan: Plan, pieces: list[tuple[str, range]], jobs: int) -> Iterator[
 
     def chunks(model, size: int) -> Iterator:
         label, rows = todo.pop()
-        for start in range(rows.start, rows.stop, size):
-            yield generators[label].chunk(start, min(start + size, rows.stop))
+        yield from generators[label].chunks(size, rows)
 
     yield chunks
 
