@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from seedgen.errors import Interrupted, SinkError
+from seedgen.errors import Interrupted, SinkError, first_line
 from seedgen.progress import Progress
 
 if TYPE_CHECKING:  # the profile step (and Faker, numpy under it) is imported when a run needs it
@@ -103,8 +103,6 @@ def prepare(
 
     def existing_pks(model) -> list:
         from django.db import DatabaseError
-
-        from seedgen.sinks.database import first_line
 
         try:
             return list(model._base_manager.using(database).order_by("pk").values_list("pk", flat=True))
@@ -286,7 +284,6 @@ def connect(alias: str) -> None:
     from django.core.exceptions import ImproperlyConfigured
     from django.db import DatabaseError, connections
 
-    from seedgen.sinks.database import first_line
 
     if alias not in connections.settings:
         raise SinkError(f"no database {alias!r} in the settings; choose one of {', '.join(connections.settings)}")

@@ -14,7 +14,7 @@ that says what was wrong, where, and what to do::
         ├── LoadError         a fixture the database cannot take; nothing kept   seedgen.fixtures.load
         └── BackupError       a backup that cannot be written or restored        seedgen.fixtures.backup
 
-``suggest`` and ``short`` are the pieces of messages every step shares.
+``suggest``, ``short`` and ``first_line`` are the pieces of messages every step shares.
 """
 
 from __future__ import annotations
@@ -71,3 +71,9 @@ def short(value: Any) -> str:
     """A value as a one-line message shows it: cut to 60 characters."""
     text = repr(value) if not isinstance(value, str) else value
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception's message as one line of ours: its first line, or its type when it has none."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

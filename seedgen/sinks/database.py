@@ -22,7 +22,7 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.utils.module_loading import import_string
 
-from seedgen.errors import SinkError
+from seedgen.errors import SinkError, first_line
 from seedgen.generate.chunks import Chunk
 from seedgen.planning import ModelPlan, Plan, Table
 from seedgen.planning.introspect import unique_fields
@@ -407,8 +407,3 @@ def forward_keys(plan: Plan) -> list[tuple[str, str]]:
             if f.target in position and position[f.target] >= i:
                 keys.append((f.field.remote_field.through._meta.db_table, f.field.m2m_reverse_name()))
     return keys
-
-
-def first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from django.db import DatabaseError, connections
 
-from seedgen.errors import SinkError
+from seedgen.errors import SinkError, first_line
 from seedgen.planning import Plan
-from seedgen.sinks.database import DatabaseSink, Table, first_line
+from seedgen.sinks.database import DatabaseSink, Table
 
 
 class SqliteSink(DatabaseSink):

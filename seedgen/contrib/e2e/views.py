@@ -23,9 +23,8 @@ from django.views.decorators.csrf import csrf_exempt
 import seedgen
 from seedgen.api import parse_count
 from seedgen.contrib.e2e.config import E2EConfig, read_config
-from seedgen.errors import SeedgenError, short, suggest
+from seedgen.errors import SeedgenError, first_line, short, suggest
 from seedgen.sinks import split_suffix
-from seedgen.sinks.database import first_line
 
 logger = logging.getLogger("seedgen.contrib.e2e")
 
