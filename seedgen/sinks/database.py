@@ -42,6 +42,9 @@ PLAIN_KINDS = frozenset({
 })
 _LOOKUP_BATCH = 500
 QUEUED_CHUNKS = 2  # chunks made ahead of the writer thread; bounds memory
+# A model with at least this many rows has its tables' secondary structures (PostgreSQL's foreign keys,
+# SQLite's plain indexes) dropped for the run and rebuilt in one pass before the commit.
+REBUILD_MIN_ROWS = 20_000
 
 
 def database_sink(alias: str = "default", *, clear: bool = False) -> DatabaseSink:

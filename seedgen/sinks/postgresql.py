@@ -19,9 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from seedgen.planning import ModelPlan
-from seedgen.sinks.database import PLAIN_KINDS, DatabaseSink, Table, forward_keys
-
-REBUILD_MIN_ROWS = 20_000
+from seedgen.sinks.database import PLAIN_KINDS, REBUILD_MIN_ROWS, DatabaseSink, Table, forward_keys
 
 
 class PostgresSink(DatabaseSink):
