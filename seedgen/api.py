@@ -54,6 +54,7 @@ class Report:
     closing: float = 0.0  # seconds the sink took to finish: rows still in flight, checks, commit or rename
     notices: tuple[str, ...] = ()  # what the plan decided that the profile did not say (models added, counts cut)
     objects: dict[str, tuple[str, Any]] = field(default_factory=dict)  # named object -> (model label, pk)
+    method: str = ""  # how the rows went into the database (COPY, LOAD DATA LOCAL INFILE …); empty for files
 
     @property
     def rows(self) -> int:
@@ -74,6 +75,7 @@ class Report:
                 self.models.append(lines.setdefault(line.label, ModelReport(line.label, line.rows, line.seconds)))
         self.closing += other.closing
         self.objects.update(other.objects)
+        self.method = self.method or other.method
 
 
 def prepare(
@@ -163,6 +165,7 @@ def run(plan, sink, *, chunk_size: int | None = None, progress: Progress | None 
             progress.status("finishing: last rows, checks, commit ...")
         sink.close()
         report.closing = time.perf_counter() - started
+        report.method = sink.method
     except (KeyboardInterrupt, Stopped) as exc:
         sink.abort()
         raise Interrupted(f"{_stop_name(exc)}: nothing was written", exit_code=_exit_code(exc)) from None

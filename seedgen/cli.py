@@ -317,6 +317,8 @@ def print_summary(report: api.Report) -> None:
         click.echo(f"{m.label.ljust(width)}  {m.rows:>10,}  {m.seconds:>8.2f}  {m.rate:>10,.0f}", err=True)
     click.echo(f"{'finishing'.ljust(width)}  {'':>10}  {report.closing:>8.2f}", err=True)
     click.echo(f"{'total'.ljust(width)}  {report.rows:>10,}  {report.seconds:>8.2f}", err=True)
+    if report.method:
+        click.echo(f"rows went in by {report.method}", err=True)
     for path in report.outputs:
         click.echo(f"wrote {path}", err=True)
 
@@ -339,6 +341,8 @@ def print_table(report: api.Report) -> None:
     table.add_row("total", f"{report.rows:,}", f"{report.seconds:.2f}", "", style="bold")
     console = Console(stderr=True)
     console.print(table)
+    if report.method:
+        console.print(f"rows went in by {report.method}", highlight=False)
     for path in report.outputs:
         console.print(f"wrote {path}", highlight=False)
 

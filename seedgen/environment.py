@@ -123,6 +123,8 @@ def parse_database_url(url: str, *, new_sqlite: bool = False) -> dict:
         raise SettingsError(f"database URL {_safe(url)!r}: the port is not a number") from None
     if parts.scheme in ("mysql", "mariadb"):
         options.setdefault("charset", "utf8mb4")
+        # Lets the sink LOAD DATA LOCAL INFILE when the server allows it (?local_infile=0 keeps to INSERTs).
+        options["local_infile"] = options.get("local_infile", "1") not in ("0", "false", "False", "")
     return {
         "ENGINE": engine,
         "NAME": name,

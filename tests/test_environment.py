@@ -19,7 +19,8 @@ def test_mysql_and_mariadb_urls_default_to_utf8mb4():
         config = parse_database_url(f"{scheme}://root@127.0.0.1/test")
         assert config["ENGINE"] == "django.db.backends.mysql"
         assert (config["NAME"], config["USER"], config["PASSWORD"], config["PORT"]) == ("test", "root", "", "")
-        assert config["OPTIONS"] == {"charset": "utf8mb4"}
+        assert config["OPTIONS"] == {"charset": "utf8mb4", "local_infile": True}
+        assert parse_database_url(f"{scheme}://root@127.0.0.1/test?local_infile=0")["OPTIONS"]["local_infile"] is False
 
 
 def test_sqlite_urls_take_relative_and_absolute_paths(tmp_path, monkeypatch):

@@ -28,6 +28,8 @@ COMPRESSIONS = ("gz", "bz2", "xz", "lzma", "zip")
 class Sink:
     """Where chunks go. Subclasses override the four hooks."""
 
+    method = ""  # how a database sink puts the rows in, for the run's summary (set by ``open`` at the latest)
+
     def open(self, plan: Plan) -> None:
         self.plan = plan
 

@@ -26,6 +26,7 @@ class PostgresSink(DatabaseSink):
     # psycopg adapts these itself, as Django's PostgreSQL operations leave them.
     plain_kinds = PLAIN_KINDS | {"DateTimeField", "DateField", "TimeField", "DecimalField", "FloatField", "UUIDField"}
     threaded = True
+    method = "COPY FROM STDIN"
 
     def __init__(self, alias: str = "default", *, clear: bool = False, rebuild_min: int | None = None) -> None:
         super().__init__(alias, clear=clear)

@@ -37,6 +37,7 @@ _AS_JSON = frozenset({int, str, bool, type(None), decimal.Decimal})
 
 class SqliteSink(DatabaseSink):
     threaded = True
+    method = "INSERT … SELECT FROM json_each, a statement per table and chunk"
 
     def __init__(self, alias: str = "default", *, clear: bool = False, rebuild_min: int | None = None) -> None:
         super().__init__(alias, clear=clear)

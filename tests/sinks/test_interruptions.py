@@ -16,6 +16,7 @@ from seedgen.errors import Interrupted, SinkError
 from seedgen.sinks.database import DatabaseSink
 from tests.conftest import PROFILES, REPO, database_url, server_sql
 from tests.sinks.test_fixtures import dumpdata
+from tests.sinks.test_mysql import load_directories
 
 BLOG = PROFILES / "blog.yaml"
 
@@ -76,8 +77,9 @@ BUSY = {
     # A COPY into blog_post that is running right now.
     "postgresql": ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                    "AND state = 'active' AND query LIKE 'COPY \"blog_post\"%%'"),
-    # An INSERT into blog_post that is running right now.
-    "mysql": "SELECT count(*) FROM information_schema.processlist WHERE info LIKE 'INSERT INTO `blog_post` %'",
+    # A LOAD DATA into blog_post that is running right now (seedgen's URL connections allow it).
+    "mysql": "SELECT count(*) FROM information_schema.processlist WHERE info LIKE 'LOAD DATA LOCAL INFILE % INTO "
+             "TABLE `blog_post` %'",
 }
 
 
@@ -92,12 +94,14 @@ def test_a_signal_while_rows_stream_in_rolls_back_and_says_so(server_db, signum,
     api.insert(BLOG, database=server_db, counts={"blog.Post": 5})
     before = dumpdata(server_db)
     before_schema = schema(server_db) if server_db == "postgresql" else None
+    before_files = load_directories()
     command = [sys.executable, "-m", "seedgen", "insert", str(PROFILES / "large.yaml"), "--count", "blog.Post=400000",
                "--database-url", database_url(server_db), "--settings", "tests.settings", "--clear", "--yes"]
     stop_midway(command, lambda: server_sql(server_db, BUSY[server_db])[0][0] > 0, signum, code, said)
     assert dumpdata(server_db) == before
     if before_schema is not None:
         assert schema(server_db) == before_schema
+    assert load_directories() == before_files, "LOAD DATA's file went with the run"
 
 
 @pytest.mark.parametrize(("signum", "code", "said"), STOPS)

@@ -62,4 +62,5 @@ class Command(BaseCommand):
         if options["verbosity"] > 0:
             for model in report.models:
                 self.stdout.write(f"Created {model.rows:,} {model.label} rows in {model.seconds:.2f}s ({model.rate:,.0f} rows/s)")
-            self.stdout.write(self.style.SUCCESS(f"Created {report.rows:,} rows in {report.seconds:.2f}s"))
+            how = f" by {report.method}" if report.method else ""
+            self.stdout.write(self.style.SUCCESS(f"Created {report.rows:,} rows in {report.seconds:.2f}s{how}"))

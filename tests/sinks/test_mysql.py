@@ -1,0 +1,126 @@
+"""MariaDB's sink, both ways in: LOAD DATA LOCAL INFILE when the connection allows it, INSERTs otherwise.
+
+A LOCAL load downgrades every error to a warning and skips or changes the row; these tests hold the
+sink to failing instead, with the database as it was."""
+
+from __future__ import annotations
+
+import glob
+import os
+import tempfile
+
+import pytest
+from django.db import connections
+
+from seedgen import api
+from seedgen.errors import SinkError
+from seedgen.sinks import mysql
+from tests.conftest import PROFILES, fresh
+from tests.sinks.test_fixtures import comparable, dumpdata
+
+BLOG = PROFILES / "blog.yaml"
+LOAD_DATA = "LOAD DATA LOCAL INFILE (many-to-many pairs by multi-row INSERTs)"
+
+
+@pytest.fixture(params=[True, False], ids=["load-data", "inserts"])
+def mysql_db(request):
+    """The MariaDB test database, its connection opened with or without ``local_infile``."""
+    connection = connections["mysql"]
+    options = connection.settings_dict.setdefault("OPTIONS", {})
+    connection.close()
+    options["local_infile"] = request.param
+    try:
+        yield from fresh("mysql")
+    finally:
+        connection.close()
+        options.pop("local_infile")
+
+
+def loads(alias: str) -> bool:
+    return connections[alias].settings_dict["OPTIONS"]["local_infile"]
+
+
+def load_directories() -> set[str]:
+    return set(glob.glob(os.path.join(tempfile.gettempdir(), "seedgen-load-*")))
+
+
+def test_either_way_gives_the_export_and_says_which(mysql_db, tmp_path):
+    fixture = tmp_path / "blog.json"
+    api.export(BLOG, fixture, indent=2)
+    before = load_directories()
+    report = api.insert(BLOG, database=mysql_db)
+    assert comparable(dumpdata(mysql_db), mysql_db) == comparable(fixture.read_text(), mysql_db)
+    assert report.method == (LOAD_DATA if loads(mysql_db) else "multi-row INSERTs")
+    assert load_directories() == before, "the load's file and directory are gone"
+
+
+def test_many_to_many_pairs_are_numbered_without_gaps(mysql_db):
+    api.insert(BLOG, database=mysql_db, counts={"blog.Post": 3000})
+    with connections[mysql_db].cursor() as cursor:
+        cursor.execute("SELECT COUNT(*), MIN(id), MAX(id) FROM blog_post_tags")
+        count, low, high = cursor.fetchone()
+    assert count > 3000 and (low, high) == (1, count)
+
+
+def test_a_clash_with_a_row_already_there_is_named_and_nothing_is_written(mysql_db):
+    api.insert(BLOG, database=mysql_db, counts={"blog.Post": 5})
+    before = dumpdata(mysql_db)
+    rows = mysql.MySQLSink.rows
+
+    def old_slug(self, chunk):
+        out = rows(self, chunk)
+        if chunk.model.label == "blog.post":
+            slug = 1 + [f.name for f in chunk.model.fields].index("slug")
+            out[-1] = out[-1][:slug] + (out[0][slug],) + out[-1][slug + 1:]  # the run's own first slug again
+        return out
+
+    mysql.MySQLSink.rows = old_slug
+    try:
+        with pytest.raises(SinkError, match=r"blog\.Post: .*Duplicate entry '.*' for key 'slug'.*nothing was written"):
+            api.insert(BLOG, database=mysql_db)
+    finally:
+        mysql.MySQLSink.rows = rows
+    assert dumpdata(mysql_db) == before
+
+
+def test_a_dangling_reference_fails_the_run(mysql_db, monkeypatch):
+    api.insert(BLOG, database=mysql_db, counts={"blog.Post": 5})
+    before = dumpdata(mysql_db)
+    rows = mysql.MySQLSink.rows
+
+    def dangling_author(self, chunk):
+        out = rows(self, chunk)
+        if chunk.model.label == "blog.post":
+            author = 1 + [f.name for f in chunk.model.fields].index("author")
+            out[0] = out[0][:author] + (10**9,) + out[0][author + 1:]
+        return out
+
+    monkeypatch.setattr(mysql.MySQLSink, "rows", dangling_author)
+    with pytest.raises(SinkError, match=r"blog\.Post: .*foreign key constraint fails.*nothing was written"):
+        api.insert(BLOG, database=mysql_db)
+    assert dumpdata(mysql_db) == before
+
+
+def test_a_value_the_server_would_adjust_fails_the_run(mysql_db, monkeypatch):
+    """Strict mode refuses a too-long title; under LOAD DATA LOCAL it is a warning and a cut value, which the
+    sink turns back into the error."""
+    api.insert(BLOG, database=mysql_db, counts={"blog.Post": 5})
+    before = dumpdata(mysql_db)
+    rows = mysql.MySQLSink.rows
+
+    def long_title(self, chunk):
+        out = rows(self, chunk)
+        if chunk.model.label == "blog.post":
+            title = 1 + [f.name for f in chunk.model.fields].index("title")
+            out[1] = out[1][:title] + ("x" * 500,) + out[1][title + 1:]
+        return out
+
+    monkeypatch.setattr(mysql.MySQLSink, "rows", long_title)
+    with pytest.raises(SinkError, match=r"blog\.Post: .*Data (too long|truncated) for column 'title'.*nothing was written"):
+        api.insert(BLOG, database=mysql_db)
+    assert dumpdata(mysql_db) == before
+
+
+def test_rows_the_file_cannot_carry_go_in_as_inserts():
+    assert mysql.tsv([(1, "a\tb\\c\nd\r\x00", None, True, 1.5)]) == "1\ta\\tb\\\\c\\nd\\r\\0\t\\N\t1\t1.5\n"
+    assert mysql.tsv([(1, b"bytes")]) is None
