@@ -185,3 +185,34 @@ def xml_text(field: models.Field) -> Callable[[Any], str | None]:
     if field.get_internal_type() == "JSONField":  # Django's XML serializer has this one case
         return lambda v: None if v is None else json.dumps(convert(v), cls=field.encoder)
     return lambda v: None if v is None else convert(v)
+
+
+def yaml_utc_seconds(values: list[Any]) -> list[str | None] | None:
+    """A column of whole-second UTC moments as SafeRepresenter writes them (``isoformat(" ")``), all at
+    once; None when any value is of another kind."""
+    texts = _utc_seconds(values)
+    if texts is None:
+        return None
+    return [None if t is None else f"{t[:10]} {t[11:19]}+00:00" for t in texts]
+
+
+# The fields whose value_to_string is ``"" if val is None else val.isoformat()``.
+_ISOFORMAT_RULES = (models.DateField.value_to_string, models.DateTimeField.value_to_string,
+                    models.TimeField.value_to_string)
+
+
+def xml_column(field: models.Field, values: list[Any]) -> list[str | None]:
+    """``xml_text`` of each value of a column: the base rule and the date and time fields' ``isoformat()``
+    are applied to the whole column without a stand-in instance."""
+    kind = type(field)
+    if not _wrapped(field) and kind.value_from_object is models.Field.value_from_object:
+        if kind.value_to_string is models.Field.value_to_string and field.get_internal_type() != "JSONField":
+            return [v if type(v) is str else None if v is None else str(v) for v in values]
+        if kind.value_to_string in _ISOFORMAT_RULES:
+            moments = _utc_seconds(values) if dt.datetime in set(map(type, values)) else None
+            if moments is not None:  # whole-second UTC moments, all at once
+                return [None if t is None else t[:-1] + "+00:00" for t in moments]
+            return [None if v is None else v.isoformat() for v in values]
+    text = xml_text(field)
+    return [text(v) for v in values]
+

@@ -1,93 +1,111 @@
-"""XML fixtures in Django's ``django-objects`` format, streamed."""
+"""XML fixtures in Django's ``django-objects`` format, streamed.
+
+The text is what Django's serializer writes through SimplerXMLGenerator (sorted attributes quoted by
+``quoteattr``, character data escaped by ``escape``, ``<None></None>``, control characters refused),
+built here column by column.
+"""
 
 from __future__ import annotations
 
-import io
+import re
+from xml.sax.saxutils import escape, quoteattr
 
-from django.utils.xmlutils import SimplerXMLGenerator
+from django.utils.xmlutils import UnserializableContentError
 
+from seedgen.errors import SinkError
 from seedgen.generate.chunks import Chunk
-from seedgen.planning import Plan
 from seedgen.sinks import values
 from seedgen.sinks.fixture import FixtureSink
+
+# SimplerXMLGenerator.characters refuses these: XML 1.0 has no place for them.
+_CONTROL = re.compile(r"[\x00-\x08\x0B-\x0C\x0E-\x1F]")
+NONE = "<None></None>"
+
+
+def start_tag(name: str, attrs: dict[str, str]) -> str:
+    """SimplerXMLGenerator.startElement's text: attributes sorted by name."""
+    return "<" + name + "".join(f" {k}={quoteattr(v)}" for k, v in sorted(attrs.items())) + ">"
+
+
+def characters(texts: list[str | None]) -> list[str]:
+    """Character data as SimplerXMLGenerator.characters writes it, ``<None></None>`` for None."""
+    joined = "".join([t for t in texts if t is not None])
+    if _CONTROL.search(joined):
+        raise UnserializableContentError("Control characters are not supported in XML 1.0")
+    if "&" in joined or "<" in joined or ">" in joined:
+        return [NONE if t is None else escape(t) for t in texts]
+    return [NONE if t is None else t for t in texts]
 
 
 class XmlSink(FixtureSink):
     format = "xml"
 
-    def open(self, plan: Plan) -> None:
-        self.plan = plan
-        self.stream = self.output.open()
-        self.text = io.TextIOWrapper(self.stream, encoding="utf-8", newline="\n", write_through=True)
-        self.xml = SimplerXMLGenerator(self.text, "utf-8")
-        self.xml.startDocument()
-        self.xml.startElement("django-objects", {"version": "1.0"})
+    def newline(self, level: int) -> str:
+        return "" if self.indent is None else "\n" + " " * self.indent * level
 
-    def newline(self, level: int) -> None:
-        if self.indent is not None:
-            self.xml.ignorableWhitespace("\n" + " " * self.indent * level)
+    def start(self) -> str:
+        return '<?xml version="1.0" encoding="utf-8"?>\n' + start_tag("django-objects", {"version": "1.0"})
 
-    def write(self, chunk: Chunk) -> None:
-        model, xml = chunk.model, self.xml
-        fields = [f for f in model.fields if f.name != model.pk_name]
-        texts = {f.name: values.xml_text(f.field) for f in fields if not f.field.is_relation}
-        pk_text = values.xml_text(model.model._meta.pk)
-        m2m = model.m2m
-        for row, pk in enumerate(chunk.pks if model.auto_pk else chunk.columns[model.pk_name]):
-            self.newline(1)
-            attrs = {"model": model.label}
-            if not model.natural_pk:  # else loaddata finds or makes the row by its natural key
-                attrs["pk"] = str(pk) if model.auto_pk else pk_text(pk)
-            xml.startElement("object", attrs)
-            for f in fields:
-                value = chunk.columns[f.name][row]
-                self.newline(2)
+    def render(self, chunk: Chunk) -> str:
+        model = chunk.model
+        if not len(chunk):
+            return ""
+        pks = chunk.pks if model.auto_pk else chunk.columns[model.pk_name]
+        if model.natural_pk:  # loaddata finds or makes the row by its natural key
+            starts = [self.newline(1) + start_tag("object", {"model": model.label})] * len(pks)
+        elif model.auto_pk:  # a number's text needs no quoting: "model" sorts first, then "pk"
+            head = self.newline(1) + start_tag("object", {"model": model.label})[:-1]
+            starts = [f'{head} pk="{pk}">' for pk in pks]
+        else:
+            texts = map(values.xml_text(model.model._meta.pk), pks)
+            starts = [self.newline(1) + start_tag("object", {"model": model.label, "pk": t}) for t in texts]
+        field_start = self.newline(2)
+        columns = []
+        for f in model.fields:
+            if f.name == model.pk_name:
+                continue
+            column = chunk.columns[f.name]
+            try:
                 if f.field.is_relation:
-                    self.start_relation(f)
-                    if value is None:
-                        xml.addQuickElement("None")
-                    elif isinstance(value, list):
-                        self.natural(value)
-                    else:
-                        xml.characters(str(value))
+                    head = field_start + self.relation_tag(f)
+                    texts = self.relation_texts(column)
                 else:
-                    xml.startElement("field", {"name": f.name, "type": f.kind})
-                    text = texts[f.name](value)
-                    if text is None:
-                        xml.addQuickElement("None")
-                    else:
-                        xml.characters(text)
-                xml.endElement("field")
-            for f in m2m:
-                self.newline(2)
-                self.start_relation(f)
-                for related in chunk.m2m[f.name][row]:
-                    if isinstance(related, list):
-                        xml.startElement("object", {})
-                        self.natural(related)
-                        xml.endElement("object")
-                    else:
-                        xml.addQuickElement("object", attrs={"pk": str(related)})
-                xml.endElement("field")
-            self.newline(1)
-            xml.endElement("object")
-        self.objects += len(chunk)
+                    head = field_start + start_tag("field", {"name": f.name, "type": f.kind})
+                    texts = characters(values.xml_column(f.field, column))
+            except UnserializableContentError:
+                bad = next(v for v in column if any(_CONTROL.search(str(part)) for part in
+                                                    (v if isinstance(v, list) else [v])))
+                raise SinkError(f"{model.model._meta.label}.{f.name}: the value {bad!r} holds a control character, "
+                                "which XML 1.0 cannot carry (as Django's serializer says); export JSON, JSONL or "
+                                "YAML instead") from None
+            columns.append([f"{head}{text}</field>" for text in texts])
+        for f in model.m2m:
+            head = field_start + self.relation_tag(f)
+            columns.append([f"{head}{self.related_objects(related)}</field>" for related in chunk.m2m[f.name]])
+        end = self.newline(1) + "</object>"
+        bodies = map("".join, zip(*columns)) if columns else [""] * len(starts)
+        return "".join([f"{start}{body}{end}" for start, body in zip(starts, bodies)])
 
-    def start_relation(self, f) -> None:
+    def relation_tag(self, f) -> str:
         remote = f.field.remote_field
-        self.xml.startElement("field", {"name": f.name, "rel": remote.__class__.__name__, "to": str(remote.model._meta)})
+        return start_tag("field", {"name": f.name, "rel": remote.__class__.__name__, "to": str(remote.model._meta)})
 
-    def natural(self, key: list) -> None:
-        """A natural key, one ``<natural>`` element per part, as ``dumpdata --natural-foreign`` writes it."""
-        for part in key:
-            self.xml.startElement("natural", {})
-            self.xml.characters(str(part))
-            self.xml.endElement("natural")
+    def relation_texts(self, column: list) -> list[str]:
+        """A key's pk as character data, or its natural key, or ``<None></None>``."""
+        if not any(isinstance(v, list) for v in column):
+            return characters([None if v is None else str(v) for v in column])
+        return [natural(v) if isinstance(v, list) else characters([None if v is None else str(v)])[0] for v in column]
 
-    def close(self) -> None:
-        self.newline(0)
-        self.xml.endElement("django-objects")
-        self.xml.endDocument()
-        self.text.flush()
-        self.text.detach()
-        self.output.commit()
+    def related_objects(self, related: list) -> str:
+        """An M2M field's objects: ``<object pk="…">`` each, or each natural key inside an ``<object>``."""
+        return "".join([f'<object pk="{pk}"></object>' if type(pk) is int
+                        else f"<object>{natural(pk)}</object>" if isinstance(pk, list)
+                        else f"<object pk={quoteattr(str(pk))}></object>" for pk in related])
+
+    def end(self) -> str:
+        return self.newline(0) + "</django-objects>"
+
+
+def natural(key: list) -> str:
+    """A natural key, one ``<natural>`` element per part, as ``dumpdata --natural-foreign`` writes it."""
+    return "".join([f"<natural>{text}</natural>" for text in characters([str(part) for part in key])])
