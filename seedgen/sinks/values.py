@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -36,15 +37,23 @@ def json_datetime(value: dt.datetime) -> str:
     return text
 
 
+_TZINFO, _MICROSECOND = operator.attrgetter("tzinfo"), operator.attrgetter("microsecond")
+
+
 def _utc_seconds(values: list[Any]) -> list[Any] | None:
     """A column of whole-second UTC moments (what the datetime strategies make) in DjangoJSONEncoder's
     form, all at once through numpy; None when any value is of another kind (then each goes alone)."""
-    moments = [v for v in values if v is not None]
-    if not all(type(v) is dt.datetime and v.tzinfo is dt.UTC and not v.microsecond for v in moments):
+    # Each test and the timestamps run over the column in C (map, attrgetter), not a Python loop.
+    moments = [v for v in values if v is not None] if None in values else values
+    if set(map(type, moments)) != {dt.datetime} or set(map(_TZINFO, moments)) != {dt.UTC} \
+            or any(map(_MICROSECOND, moments)):
         return None
-    seconds = np.fromiter((v.timestamp() for v in moments), dtype=np.int64, count=len(moments))
-    texts = iter(np.datetime_as_string(seconds.astype("datetime64[s]"), unit="s").tolist())
-    return [None if v is None else next(texts) + "Z" for v in values]
+    seconds = np.fromiter(map(dt.datetime.timestamp, moments), dtype=np.float64, count=len(moments)).astype(np.int64)
+    texts = [t + "Z" for t in np.datetime_as_string(seconds.astype("datetime64[s]"), unit="s").tolist()]
+    if moments is values:
+        return texts
+    given = iter(texts)
+    return [None if v is None else next(given) for v in values]
 
 
 def json_time(value: dt.time) -> str:
@@ -91,6 +100,8 @@ def python_column(field: FieldPlan, values: list[Any]) -> list[Any]:
     if all(issubclass(t, passing) for t in types):
         return values
     convert = value_to_string(field.field)
+    if convert is str and all(t is str or issubclass(t, passing) for t in types):
+        return values  # str() of a str is that very str
     return [v if isinstance(v, passing) else convert(v) for v in values]
 
 
