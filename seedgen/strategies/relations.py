@@ -166,22 +166,37 @@ class Ref(Strategy):
         return out
 
     def skewed(self, rows: np.ndarray, counts: list[int], high: int) -> list[list[Any]]:
-        """Distinct targets per row, each drawn under zipf; a rank already taken moves to the next free one."""
+        """Distinct targets per row, each drawn under zipf; a rank already taken moves to the next free one.
+
+        The rows go in lockstep, a pick at a time: the rows whose j-th pick clashes with one of their
+        earlier picks move it on by one, again until none clashes (as a loop per row would)."""
         size = self.size
-        draws = [rng.weighted(self.key, rows, self.cdf, salt=j + 1).tolist() for j in range(high)]
-        flat: list[int] = []
-        for r, k in enumerate(counts):
-            taken: list[int] = []
-            for j in range(k):
-                rank = draws[j][r]
-                while rank in taken:
-                    rank = (rank + 1) % size
-                taken.append(rank)
-            flat += taken
-        written = self.written(self.popular(np.array(flat, dtype=np.int64))) if flat else []
+        need = np.array(counts, dtype=np.int64)
+        picks = np.zeros((len(need), high), dtype=np.int64)
+        for j in range(high):
+            pick = rng.weighted(self.key, rows, self.cdf, salt=j + 1).astype(np.int64)
+            active = need > j
+            while j:
+                clash = active & (picks[:, :j] == pick[:, None]).any(axis=1)
+                if not clash.any():
+                    break
+                pick[clash] = (pick[clash] + 1) % size
+            picks[:, j] = pick
+        kept = np.arange(high)[None, :] < need[:, None]
+        if not kept.any():
+            return [[] for _ in counts]
+        targets = self.popular(picks[kept])
+        if self.values is None and self.lookup is None and not self.reused:
+            # pks follow row order: sort each row's targets in numpy, then number them
+            table = np.full(picks.shape, np.iinfo(np.int64).max, dtype=np.int64)
+            table[kept] = targets
+            written, order = (np.sort(table, axis=1)[kept] + self.start).tolist(), None
+        else:
+            written, order = self.written(targets), sorted
         out, at = [], 0
         for k in counts:
-            out.append(sorted(written[at:at + k]))
+            part = written[at:at + k]
+            out.append(order(part) if order else part)
             at += k
         return out
 
