@@ -8,11 +8,13 @@ LOCAL INFILE``. The server treats a LOCAL load as IGNORE: a duplicate key, a
 missing referenced row or a value it had to adjust becomes a warning and the
 row is skipped or changed. So every load must report exactly its rows and no
 warning; otherwise the first warning is raised as the error it stands for and
-the run rolls back. Only tables whose rows carry their pk are loaded: InnoDB
-hands a bulk load AUTO_INCREMENT values in growing blocks and leaves gaps, so
-a many-to-many table's pairs go in as INSERTs, numbered 1, 2, 3 … as any other
-way of filling it would. So does a chunk holding a value the file cannot carry
-as the driver would (bytes, a date object).
+the run rolls back. InnoDB hands a bulk load AUTO_INCREMENT values in growing
+blocks and leaves gaps, so a many-to-many table's pairs are given their ids
+by the sink, in order from the table's next one, as INSERTs would get them;
+when appending, a range for them is reserved before the transaction as for
+the models' pks (as many as the profile can make, so the counter may end up
+past the last pair). A chunk holding a value the file cannot carry as the
+driver would (bytes, a date object) goes in as INSERTs.
 
 Otherwise the VALUES lists are rendered a column at a time: one way of quoting
 per column instead of the driver's look-up per value. A statement grows to an
@@ -24,6 +26,7 @@ the rows went in.
 
 from __future__ import annotations
 
+import dataclasses
 import decimal
 import os
 import shutil
@@ -31,7 +34,10 @@ import tempfile
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from seedgen.planning import ModelPlan
+from django.db import DatabaseError
+
+from seedgen.errors import SinkError, first_line
+from seedgen.planning import ModelPlan, Plan
 from seedgen.sinks.database import DatabaseSink, Table, forward_keys
 
 # The file format LOAD DATA reads by default: tab between fields, newline after a row, backslash escapes.
@@ -44,24 +50,40 @@ class MySQLSink(DatabaseSink):
     deferred: tuple[str, ...] = ()  # tables whose keys are checked once all rows are in (set by begin)
     directory: str | None = None  # where LOAD DATA's file is written, when the rows go in that way
     loadable: frozenset[str] | set[str] = frozenset()  # the tables whose rows carry their pk (set by begin)
+    pair_ids: dict[str, list] | None = None  # pair table -> [pk column, next id], when LOAD DATA fills it
+
+    def reserve(self, plan: Plan) -> dict[str, int]:
+        """The models' pk ranges, and, when LOAD DATA will fill the pair tables, a range of ids for their pairs."""
+        starts = super().reserve(plan)
+        self.reserved_pairs: dict[str, int] = {}
+        try:
+            with self.connection.wrap_database_errors:
+                if not self.can_load():
+                    return starts
+                with self.connection.cursor() as cursor:
+                    for table, column, most in pair_tables(plan):
+                        self.reserved_pairs[table] = reserve_ids(cursor, self.connection.ops.quote_name, table,
+                                                                 column, 1, most)
+        except DatabaseError as exc:
+            raise SinkError(f"database {self.alias!r}: cannot reserve the rows' pks: {first_line(exc)}") from None
+        return starts
 
     def reserve_range(self, cursor, model: ModelPlan, first_free: int) -> int:
         """Move the table's AUTO_INCREMENT past the range (an ALTER commits at once, so this runs before
         the transaction): a client's insert from now on takes a pk past it."""
         meta = model.model._meta
-        table, column = (self.connection.ops.quote_name(n) for n in (meta.db_table, meta.pk.column))
-        cursor.execute("SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
-                       "AND TABLE_NAME = %s", [meta.db_table])
-        row = cursor.fetchone()
-        start = max(first_free, int(row[0] or 0)) if row else first_free
-        while True:
-            cursor.execute(f"ALTER TABLE {table} AUTO_INCREMENT = {start + model.count}")
-            # Rows a client inserted before the ALTER took effect may sit in the range: look, move past them.
-            cursor.execute(f"SELECT MAX({column}) FROM {table}")
-            top = cursor.fetchone()[0] or 0
-            if top < start:
-                return start
-            start = top + 1
+        return reserve_ids(cursor, self.connection.ops.quote_name, meta.db_table, meta.pk.column, first_free,
+                           model.count)
+
+    def can_load(self) -> bool:
+        """Whether LOAD DATA LOCAL INFILE is open to this run: a PyMySQL connection with ``local_infile``,
+        and the server's ``local_infile`` on."""
+        raw = self.connection.connection
+        if not (type(raw).__module__.startswith("pymysql") and getattr(raw, "_local_infile", False)):
+            return False
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT @@local_infile")
+            return bool(cursor.fetchone()[0])
 
     def begin(self) -> None:
         with self.connection.cursor() as cursor:
@@ -75,14 +97,18 @@ class MySQLSink(DatabaseSink):
         raw = self.connection.connection
         # PyMySQL's escape() quotes as the session's sql_mode wants (NO_BACKSLASH_ESCAPES or not).
         self.escape = raw.escape if type(raw).__module__.startswith("pymysql") else None
-        if self.escape is not None and getattr(raw, "_local_infile", False):
-            with self.connection.cursor() as cursor:
-                cursor.execute("SELECT @@local_infile")
-                if cursor.fetchone()[0]:
-                    self.directory = tempfile.mkdtemp(prefix="seedgen-load-")
+        if self.can_load():
+            self.directory = tempfile.mkdtemp(prefix="seedgen-load-")
         own = (self.tables[m.label][0] for m in self.plan.models)
         self.loadable = {t.name for t, m in zip(own, self.plan.models) if m.model._meta.pk.column in t.columns}
-        self.method = ("LOAD DATA LOCAL INFILE (many-to-many pairs by multi-row INSERTs)" if self.directory else
+        if self.directory:  # the pairs get their ids here: from the reserved range, or the table's next id
+            reserved = getattr(self, "reserved_pairs", {})
+            self.pair_ids = {}
+            with self.connection.cursor() as cursor:
+                for table, column, _ in pair_tables(self.plan):
+                    self.pair_ids[table] = [column, reserved.get(table) or next_id(cursor, table, column)]
+            self.loadable |= set(self.pair_ids)
+        self.method = ("LOAD DATA LOCAL INFILE" if self.directory else
                        "multi-row INSERTs" if self.escape else "the driver's executemany")
 
     def rollback(self) -> None:
@@ -115,6 +141,8 @@ class MySQLSink(DatabaseSink):
     def insert(self, table: Table, rows: Sequence[tuple]) -> None:
         raw = self.connection.connection  # this runs on the writer thread, where Django's connection may not be used
         with raw.cursor() as cursor:
+            if self.pair_ids and table.name in self.pair_ids:
+                table, rows = self.numbered(table, rows)
             if self.directory and table.name in self.loadable and (text := tsv(rows)) is not None:
                 self.load(cursor, table, text, len(rows))
                 return
@@ -134,6 +162,14 @@ class MySQLSink(DatabaseSink):
                 size += len(row) + 1
             if batch:
                 cursor.execute(head + ",".join(batch))
+
+    def numbered(self, table: Table, rows: Sequence[tuple]) -> tuple[Table, list[tuple]]:
+        """A chunk's pairs with their ids, the next ones of the table (the writer thread takes chunks in order)."""
+        entry = self.pair_ids[table.name]
+        column, first = entry
+        entry[1] = first + len(rows)
+        numbered = dataclasses.replace(table, columns=(column, *table.columns), owners=("", *table.owners))
+        return numbered, [(first + i, *row) for i, row in enumerate(rows)]
 
     def load(self, cursor, table: Table, text: str, rows: int) -> None:
         """LOAD DATA of one file of ``rows`` rows; any skipped row or warning is raised as an error."""
@@ -198,3 +234,40 @@ def _tsv_value(value: Any) -> str:
     if isinstance(value, str):
         return value.translate(_TSV)
     return repr(value) if isinstance(value, float) else str(value)
+
+
+def pair_tables(plan: Plan) -> list[tuple[str, str, int]]:
+    """(table, pk column, most pairs the plan can make) of each auto-created many-to-many table it fills."""
+    out = []
+    for model in plan.models:
+        for f in model.m2m:
+            through = f.field.remote_field.through._meta
+            per_row = f.options.get("count", (0, 0))[1] + 1  # a symmetrical relation links up to 2 * (high // 2)
+            named = sum(len(obj.values.get(f.name) or ()) for obj in model.objects)
+            out.append((through.db_table, through.pk.column, model.count * per_row + named))
+    return out
+
+
+def reserve_ids(cursor, quote, table: str, column: str, first_free: int, count: int) -> int:
+    """The first of ``count`` ids of ``table`` that only this run will use: AUTO_INCREMENT is moved past them
+    (an ALTER commits at once: this runs before the transaction), so a client's insert takes an id past it."""
+    start = max(first_free, next_id(cursor, table, column, quote=quote))
+    while True:
+        cursor.execute(f"ALTER TABLE {quote(table)} AUTO_INCREMENT = {start + count}")
+        # Rows a client inserted before the ALTER took effect may sit in the range: look, move past them.
+        cursor.execute(f"SELECT MAX({quote(column)}) FROM {quote(table)}")
+        top = cursor.fetchone()[0] or 0
+        if top < start:
+            return start
+        start = top + 1
+
+
+def next_id(cursor, table: str, column: str, *, quote=None) -> int:
+    """The id the table's next insert would take: past its AUTO_INCREMENT and its largest id."""
+    quote = quote or cursor.db.ops.quote_name
+    cursor.execute("SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+                   "AND TABLE_NAME = %s", [table])
+    row = cursor.fetchone()
+    cursor.execute(f"SELECT MAX({quote(column)}) FROM {quote(table)}")
+    top = cursor.fetchone()[0] or 0
+    return max(int(row[0] or 1) if row else 1, top + 1)
