@@ -16,6 +16,7 @@ from seedgen import api
 from seedgen.errors import SinkError
 from seedgen.sinks import mysql
 from tests.conftest import PROFILES, fresh
+from tests.sinks.rows import change_post
 from tests.sinks.test_fixtures import comparable, dumpdata
 
 BLOG = PROFILES / "blog.yaml"
@@ -75,40 +76,19 @@ def test_many_to_many_pairs_are_numbered_without_gaps(mysql_db):
         assert cursor.fetchone()[0] > added[-1]
 
 
-def test_a_clash_with_a_row_already_there_is_named_and_nothing_is_written(mysql_db):
+def test_a_clash_within_the_run_fails_it_and_nothing_is_written(mysql_db, monkeypatch):
     api.insert(BLOG, database=mysql_db, counts={"blog.Post": 5})
     before = dumpdata(mysql_db)
-    rows = mysql.MySQLSink.rows
-
-    def old_slug(self, chunk):
-        out = rows(self, chunk)
-        if chunk.model.label == "blog.post":
-            slug = 1 + [f.name for f in chunk.model.fields].index("slug")
-            out[-1] = out[-1][:slug] + (out[0][slug],) + out[-1][slug + 1:]  # the run's own first slug again
-        return out
-
-    mysql.MySQLSink.rows = old_slug
-    try:
-        with pytest.raises(SinkError, match=r"blog\.Post: .*Duplicate entry '.*' for key 'slug'.*nothing was written"):
-            api.insert(BLOG, database=mysql_db)
-    finally:
-        mysql.MySQLSink.rows = rows
+    change_post(monkeypatch, mysql.MySQLSink, "slug", lambda rows, at: rows[0][at], row=-1)  # the first slug again
+    with pytest.raises(SinkError, match=r"blog\.Post: .*Duplicate entry '.*' for key 'slug'.*nothing was written"):
+        api.insert(BLOG, database=mysql_db)
     assert dumpdata(mysql_db) == before
 
 
 def test_a_dangling_reference_fails_the_run(mysql_db, monkeypatch):
     api.insert(BLOG, database=mysql_db, counts={"blog.Post": 5})
     before = dumpdata(mysql_db)
-    rows = mysql.MySQLSink.rows
-
-    def dangling_author(self, chunk):
-        out = rows(self, chunk)
-        if chunk.model.label == "blog.post":
-            author = 1 + [f.name for f in chunk.model.fields].index("author")
-            out[0] = out[0][:author] + (10**9,) + out[0][author + 1:]
-        return out
-
-    monkeypatch.setattr(mysql.MySQLSink, "rows", dangling_author)
+    change_post(monkeypatch, mysql.MySQLSink, "author", 10**9)
     with pytest.raises(SinkError, match=r"blog\.Post: .*foreign key constraint fails.*nothing was written"):
         api.insert(BLOG, database=mysql_db)
     assert dumpdata(mysql_db) == before
@@ -119,16 +99,7 @@ def test_a_value_the_server_would_adjust_fails_the_run(mysql_db, monkeypatch):
     sink turns back into the error."""
     api.insert(BLOG, database=mysql_db, counts={"blog.Post": 5})
     before = dumpdata(mysql_db)
-    rows = mysql.MySQLSink.rows
-
-    def long_title(self, chunk):
-        out = rows(self, chunk)
-        if chunk.model.label == "blog.post":
-            title = 1 + [f.name for f in chunk.model.fields].index("title")
-            out[1] = out[1][:title] + ("x" * 500,) + out[1][title + 1:]
-        return out
-
-    monkeypatch.setattr(mysql.MySQLSink, "rows", long_title)
+    change_post(monkeypatch, mysql.MySQLSink, "title", "x" * 500, row=1)
     with pytest.raises(SinkError, match=r"blog\.Post: .*Data (too long|truncated) for column 'title'.*nothing was written"):
         api.insert(BLOG, database=mysql_db)
     assert dumpdata(mysql_db) == before

@@ -9,6 +9,7 @@ from seedgen import api
 from seedgen.errors import SinkError
 from seedgen.sinks import postgresql
 from tests.conftest import PROFILES
+from tests.sinks.rows import change_post
 from tests.sinks.test_fixtures import comparable, dumpdata
 
 BLOG = PROFILES / "blog.yaml"
@@ -44,16 +45,7 @@ def test_copy_gives_the_export_and_leaves_the_schema_as_it_was(pg_db, rebuild_mi
 def test_a_dangling_reference_fails_the_run_and_restores_rows_and_schema(pg_db, rebuild_min, monkeypatch):
     api.insert(BLOG, database=pg_db, counts={"blog.Post": 5})
     before_rows, before_schema = dumpdata(pg_db), schema(pg_db)
-    rows = postgresql.PostgresSink.rows
-
-    def dangling_author(self, chunk):
-        out = rows(self, chunk)
-        if chunk.model.label == "blog.post":
-            author = 1 + [f.name for f in chunk.model.fields].index("author")  # after the pk
-            out[0] = out[0][:author] + (10**9,) + out[0][author + 1:]
-        return out
-
-    monkeypatch.setattr(postgresql.PostgresSink, "rows", dangling_author)
+    change_post(monkeypatch, postgresql.PostgresSink, "author", 10**9)
     with pytest.raises(SinkError, match=r'violates foreign key constraint "blog_post_author_id_\w+".*nothing was written'):
         api.insert(BLOG, database=pg_db, clear=True)
     assert dumpdata(pg_db) == before_rows

@@ -13,6 +13,7 @@ from seedgen import api
 from seedgen.errors import SinkError
 from seedgen.sinks import sqlite
 from tests.conftest import PROFILES
+from tests.sinks.rows import change_post
 from tests.sinks.test_fixtures import comparable, dumpdata
 
 BLOG = PROFILES / "blog.yaml"
@@ -95,16 +96,7 @@ def test_indexes_are_dropped_during_the_run_only_when_rebuilding(sqlite_db, rebu
 def test_a_dangling_reference_fails_the_run_and_restores_rows_and_schema(sqlite_db, rebuild_min, monkeypatch):
     api.insert(BLOG, database=sqlite_db, counts={"blog.Post": 5})
     before_rows, before_schema = dumpdata(sqlite_db), schema(sqlite_db)
-    rows = sqlite.SqliteSink.rows
-
-    def dangling_author(self, chunk):
-        out = rows(self, chunk)
-        if chunk.model.label == "blog.post":
-            author = 1 + [f.name for f in chunk.model.fields].index("author")  # after the pk
-            out[0] = out[0][:author] + (10**9,) + out[0][author + 1:]
-        return out
-
-    monkeypatch.setattr(sqlite.SqliteSink, "rows", dangling_author)
+    change_post(monkeypatch, sqlite.SqliteSink, "author", 10**9)
     with pytest.raises(SinkError, match=r"FOREIGN KEY constraint failed.*nothing was written"):
         api.insert(BLOG, database=sqlite_db, clear=True)
     assert dumpdata(sqlite_db) == before_rows
