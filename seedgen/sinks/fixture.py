@@ -74,11 +74,7 @@ class FixtureSink(Sink):
         pk_column, keys, columns = self.row_columns(chunk)
         label = model.label
         for row, pk in enumerate(pk_column):
-            row_values = [c[row] for c in columns]
-            if model.natural_pk:  # as dumpdata --natural-primary writes it
-                yield {"model": label, "fields": dict(zip(keys, row_values))}
-            else:
-                yield {"model": label, "pk": pk, "fields": dict(zip(keys, row_values))}
+            yield python_object(model, label, pk, keys, [c[row] for c in columns])
 
     def encoded_objects(self, chunk: Chunk, encoder: json.JSONEncoder) -> list[bytes]:
         """Each row as ``encoder.encode(obj)`` of its ``dump_objects`` dict would write it, made column by
@@ -101,3 +97,10 @@ class FixtureSink(Sink):
             starts = [pk + tail for pk in values.json_fragments(pk_column, encoder, compact_lists=compact, prefix=pk_head)]
         bodies = map(sep.join, zip(*pairs)) if pairs else [b""] * len(starts)
         return [start + body + b"}}" for start, body in zip(starts, bodies)]
+
+
+def python_object(model, label: str, pk: Any, keys: list[str], row_values: list[Any]) -> dict[str, Any]:
+    """One row in Django's python form: model, pk and fields in model order."""
+    if model.natural_pk:  # as dumpdata --natural-primary writes it
+        return {"model": label, "fields": dict(zip(keys, row_values))}
+    return {"model": label, "pk": pk, "fields": dict(zip(keys, row_values))}

@@ -6,8 +6,8 @@ and files the rows without Python's help, and it does so with the GIL
 released, so the main thread makes the next chunk meanwhile. (``executemany``
 takes the GIL back for every row: with the main thread busy, each row then
 waits out a thread switch, and the writes crawl.) Rows holding a value JSON
-would not carry exactly as the driver binds it (a float, bytes, an integer
-past 2**53, a NUL) go through ``executemany`` instead.
+would not carry exactly as the driver binds it (a float, bytes, an integer of
+2**53 or more, a NUL) go through ``executemany`` instead.
 
 For a model with at least ``rebuild_min`` rows the plain (non-unique) indexes
 of its tables are dropped inside the transaction and made again, from their

@@ -10,7 +10,7 @@ from __future__ import annotations
 from seedgen.generate.chunks import Chunk
 from seedgen.sinks import values
 from seedgen.sinks.base import Output
-from seedgen.sinks.fixture import FixtureSink
+from seedgen.sinks.fixture import FixtureSink, python_object
 from seedgen.sinks.yaml_entries import EntryWriter, shared_rows
 
 
@@ -33,8 +33,8 @@ class YamlSink(FixtureSink):
         # are dumped whole; their entries are not rendered (nor remembered) with the others.
         whole = set(shared_rows(columns if model.natural_pk else [pk_column, *columns])) if keys else set(range(len(pk_column)))
         if whole:
-            objects = [self.object(model, pk, [c[row] for c in columns], keys) if row in whole else None
-                       for row, pk in enumerate(pk_column)]
+            objects = [python_object(model, model.label, pk, keys, [c[row] for c in columns]) if row in whole
+                       else None for row, pk in enumerate(pk_column)]
             pk_column, columns = _blanked(pk_column, whole), [_blanked(c, whole) for c in columns]
         head = entries.head(model.label)
         if model.natural_pk:
@@ -47,12 +47,6 @@ class YamlSink(FixtureSink):
         for row in whole:
             texts[row] = entries.dump(objects[row])
         return "".join(texts)
-
-    def object(self, model, pk, row_values: list, keys: list[str]) -> dict:
-        """The row's python form, as ``dump_objects`` gives it."""
-        if model.natural_pk:
-            return {"model": model.label, "fields": dict(zip(keys, row_values))}
-        return {"model": model.label, "pk": pk, "fields": dict(zip(keys, row_values))}
 
     def end(self) -> str:
         # An empty fixture is still a list.
