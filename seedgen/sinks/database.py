@@ -42,9 +42,11 @@ PLAIN_KINDS = frozenset({
 })
 _LOOKUP_BATCH = 500
 QUEUED_CHUNKS = 2  # chunks made ahead of the writer thread; bounds memory
-# A model with at least this many rows has its tables' secondary structures (PostgreSQL's foreign keys,
-# SQLite's plain indexes) dropped for the run and rebuilt in one pass before the commit.
-REBUILD_MIN_ROWS = 20_000
+# A model with at least this many new rows has its tables' secondary structures (PostgreSQL's foreign
+# keys, SQLite's plain indexes) dropped for the run and rebuilt in one pass before the commit, unless the
+# table already holds more than REBUILD_MAX_EXISTING times as many (the rebuild reads every row).
+REBUILD_MIN_ROWS = 5_000
+REBUILD_MAX_EXISTING = 4
 
 
 def database_sink(alias: str = "default", *, clear: bool = False) -> DatabaseSink:
@@ -199,6 +201,14 @@ class DatabaseSink(Sink):
     def insert(self, table: Table, rows: Sequence[tuple]) -> None:
         with self.connection.cursor() as cursor:
             cursor.executemany(self.insert_sql(table), rows)
+
+    def rebuilt_tables(self, existing_rows) -> list[str]:
+        """The tables of the models with at least ``rebuild_min`` new rows, unless the model's table already
+        holds more than REBUILD_MAX_EXISTING times as many (``existing_rows``: table names -> rows, roughly)."""
+        big = [m for m in self.plan.models if m.count >= self.rebuild_min]
+        held = existing_rows([m.model._meta.db_table for m in big]) if big else {}
+        return [t.name for m in big if held.get(m.model._meta.db_table, 0) <= REBUILD_MAX_EXISTING * m.count
+                for t in self.tables[m.label]]
 
     def insert_sql(self, table: Table, placeholder: str = "%s") -> str:
         quote = self.connection.ops.quote_name

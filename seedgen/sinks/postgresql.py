@@ -4,7 +4,8 @@ Django creates every foreign key DEFERRABLE INITIALLY DEFERRED, so each row
 COPY'd into a table queues a trigger event that is checked at commit, which
 makes COPY several times slower. The sink makes the constraints IMMEDIATE
 for its transaction, so every check happens as its statement ends. For a
-model with at least ``rebuild_min`` rows it drops the foreign keys of its
+model with at least ``rebuild_min`` new rows, whose table does not already hold
+far more (by the planner's estimate), it drops the foreign keys of its
 tables inside the transaction and adds them back, under the same name and
 definition, before committing. Adding a foreign key checks every row of the
 table in one pass, so the data is proven against every constraint;
@@ -47,8 +48,8 @@ class PostgresSink(DatabaseSink):
         return cursor.fetchone()[0] - model.count + 1
 
     def begin(self) -> None:
-        tables = [t.name for m in self.plan.models if m.count >= self.rebuild_min for t in self.tables[m.label]]
         with self.connection.cursor() as cursor:
+            tables = self.rebuilt_tables(lambda names: estimated_rows(cursor, names))
             # Check what --clear deleted now, and each COPY as it ends: a table with
             # pending trigger events cannot be altered, and errors then name their model.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -104,3 +105,10 @@ def add_foreign_keys(cursor, keys: list[tuple[str, str, str]]) -> None:
     """Add back, same name and definition, the keys ``drop_foreign_keys`` dropped; each checks every row."""
     for table, name, definition in keys:
         cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {cursor.db.ops.quote_name(name)} {definition}")
+
+
+def estimated_rows(cursor, tables: list[str]) -> dict[str, float]:
+    """The planner's estimate of each table's rows (``reltuples``; 0 for a table never analysed)."""
+    cursor.execute("SELECT t, (SELECT reltuples FROM pg_class WHERE oid = to_regclass(quote_ident(t))) "
+                   "FROM unnest(%s::text[]) AS t", [tables])
+    return {name: max(0.0, rows or 0.0) for name, rows in cursor.fetchall()}

@@ -9,8 +9,8 @@ waits out a thread switch, and the writes crawl.) Rows holding a value JSON
 would not carry exactly as the driver binds it (a float, bytes, an integer of
 2**53 or more, a NUL) go through ``executemany`` instead.
 
-For a model with at least ``rebuild_min`` rows the plain (non-unique) indexes
-of its tables are dropped inside the transaction and made again, from their
+For a model with at least ``rebuild_min`` new rows (and a table not already
+holding far more) the plain (non-unique) indexes of its tables are dropped inside the transaction and made again, from their
 own ``CREATE INDEX``, before the commit: one sort instead of a B-tree insert
 per row (for a many-to-many table's keys, a third of the time). Unique
 indexes stay, so a clash still fails its chunk. SQLite's DDL is
@@ -60,11 +60,18 @@ class SqliteSink(DatabaseSink):
             raise
 
     def begin(self) -> None:
-        tables = [t.name for m in self.plan.models if m.count >= self.rebuild_min for t in self.tables[m.label]]
-        if not tables:
-            return
         quote = self.connection.ops.quote_name
         with self.connection.cursor() as cursor:
+            def existing_rows(names: list[str]) -> dict[str, int]:  # the largest rowid: a count, roughly, at once
+                held = {}
+                for name in names:
+                    cursor.execute(f"SELECT MAX(rowid) FROM {quote(name)}")
+                    held[name] = cursor.fetchone()[0] or 0
+                return held
+
+            tables = self.rebuilt_tables(existing_rows)
+            if not tables:
+                return
             cursor.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
                 f"AND sql NOT LIKE 'CREATE UNIQUE %' AND tbl_name IN ({', '.join(['%s'] * len(tables))}) ORDER BY name",

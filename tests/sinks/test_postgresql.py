@@ -50,3 +50,18 @@ def test_a_dangling_reference_fails_the_run_and_restores_rows_and_schema(pg_db, 
         api.insert(BLOG, database=pg_db, clear=True)
     assert dumpdata(pg_db) == before_rows
     assert schema(pg_db) == before_schema
+
+
+def test_foreign_keys_stay_when_the_table_already_holds_far_more_rows(pg_db, monkeypatch):
+    api.insert(BLOG, database=pg_db, counts={"blog.Post": 100})
+    with connections[pg_db].cursor() as cursor:
+        cursor.execute("ANALYZE blog_post")  # the estimate the sink reads
+    monkeypatch.setattr(postgresql, "REBUILD_MIN_ROWS", 1)
+    dropped: list[list[str]] = []
+    drop = postgresql.drop_foreign_keys
+    monkeypatch.setattr(postgresql, "drop_foreign_keys", lambda cursor, tables: dropped.append(tables) or
+                        drop(cursor, tables))
+    api.insert(BLOG, database=pg_db, counts={"blog.Post": 20})  # 4 x 20 < 100
+    assert dropped and "blog_post" not in dropped[-1]
+    api.insert(BLOG, database=pg_db, counts={"blog.Post": 40})  # 4 x 40 >= the 100 (or 120) of the estimate
+    assert "blog_post" in dropped[-1]

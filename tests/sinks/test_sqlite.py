@@ -75,22 +75,38 @@ def test_insert_gives_the_export_and_leaves_the_schema_as_it_was(sqlite_db, rebu
                if table.startswith("blog_")), "the blog's tables have plain indexes to rebuild"
 
 
-def test_indexes_are_dropped_during_the_run_only_when_rebuilding(sqlite_db, rebuild_min, monkeypatch):
+def indexes_during(monkeypatch, alias: str, **insert) -> tuple[set[str], set[str]]:
+    """The plain indexes of blog_post, and every index the insert's tables had while rows went in."""
     seen: list[set[str]] = []
-    insert = sqlite.SqliteSink.insert
+    write = sqlite.SqliteSink.insert
 
     def watching(self, table, rows):
         seen.append({row[0] for row in self.connection.connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", (table.name,))})
-        insert(self, table, rows)
+        write(self, table, rows)
 
     monkeypatch.setattr(sqlite.SqliteSink, "insert", watching)
-    api.insert(BLOG, database=sqlite_db)
-    plain = {name for kind, name, table, sql in schema(sqlite_db)
+    api.insert(BLOG, database=alias, **insert)
+    monkeypatch.undo()
+    plain = {name for kind, name, table, sql in schema(alias)
              if kind == "index" and table == "blog_post" and sql and not sql.startswith("CREATE UNIQUE")}
     assert plain
-    during = set().union(*seen)
+    return plain, set().union(*seen)
+
+
+def test_indexes_are_dropped_during_the_run_only_when_rebuilding(sqlite_db, rebuild_min, monkeypatch):
+    plain, during = indexes_during(monkeypatch, sqlite_db)
     assert (plain & during == set()) if rebuild_min == 0 else plain <= during
+
+
+def test_indexes_stay_when_the_table_already_holds_far_more_rows(sqlite_db, monkeypatch):
+    api.insert(BLOG, database=sqlite_db, counts={"blog.Post": 100})
+    monkeypatch.setattr(sqlite, "REBUILD_MIN_ROWS", 1)
+    plain, during = indexes_during(monkeypatch, sqlite_db, counts={"blog.Post": 20})  # 4 x 20 < 100
+    assert plain <= during
+    monkeypatch.setattr(sqlite, "REBUILD_MIN_ROWS", 1)
+    plain, during = indexes_during(monkeypatch, sqlite_db, counts={"blog.Post": 40})  # 4 x 40 >= 120
+    assert plain & during == set()
 
 
 def test_a_dangling_reference_fails_the_run_and_restores_rows_and_schema(sqlite_db, rebuild_min, monkeypatch):
