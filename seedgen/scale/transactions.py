@@ -48,9 +48,12 @@ def insert_in_shards(plan: Plan, sink, *, database: str, clear: bool, shards: in
             # The delete, committed alone: the shards then go in as appended rows would.
             total.add(api.run(plan, sink, chunks=lambda model, size: iter(())))
         first = None if clear else sink
+        pairs = getattr(sink, "reserved_pairs", None)  # MariaDB's LOAD DATA numbers M2M pairs from a reserved id
         for done, (label, rows) in enumerate(pieces):
             piece, first = first or database_sink(database), None
             piece.reserved = reserved
+            if pairs:
+                piece.reserved_pairs = pairs
             model = plan.model(label)
             hook = functools.partial(piece_of, chunks, label)
             only = {m.label: range(0) for m in plan.models} | {label: rows}
@@ -59,6 +62,8 @@ def insert_in_shards(plan: Plan, sink, *, database: str, clear: bool, shards: in
                                   progress=progress, chunks=hook, rows=only))
             except SeedgenError as exc:
                 raise partly_done(exc, model, rows, done) from None
+            if getattr(piece, "pair_ids", None):  # the next piece's pairs go on from this one's
+                pairs = {**(pairs or {}), **{table: next_id for table, (_, next_id) in piece.pair_ids.items()}}
     return total
 
 

@@ -108,3 +108,26 @@ def test_a_value_the_server_would_adjust_fails_the_run(mysql_db, monkeypatch):
 def test_rows_the_file_cannot_carry_go_in_as_inserts():
     assert mysql.tsv([(1, "a\tb\\c\nd\r\x00", None, True, 1.5)]) == "1\ta\\tb\\\\c\\nd\\r\\0\t\\N\t1\t1.5\n"
     assert mysql.tsv([(1, b"bytes")]) is None
+
+
+def test_shards_number_the_pairs_on_from_the_piece_before(mysql_db):
+    api.insert(BLOG, database=mysql_db, counts={"blog.Post": 300})
+    before, counter = len(pairs(mysql_db)), next_pair_id(mysql_db)
+    api.insert(BLOG, database=mysql_db, counts={"blog.Post": 300}, shards=3)  # appending, a transaction a piece
+    ids = [p[0] for p in pairs(mysql_db)][before:]
+    # one run of ids from the table's counter: the first piece's reserved range, the next pieces on from it
+    assert len(ids) > 300 and ids == list(range(counter, counter + len(ids)))
+
+
+def next_pair_id(alias: str) -> int:
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+                       "AND TABLE_NAME = 'blog_post_tags'")
+        return cursor.fetchone()[0]
+
+
+def test_shards_after_clear_number_the_pairs_in_one_run(mysql_db):
+    api.insert(BLOG, database=mysql_db, counts={"blog.Post": 30})
+    api.insert(BLOG, database=mysql_db, counts={"blog.Post": 300}, shards=3, clear=True)
+    ids = [p[0] for p in pairs(mysql_db)]
+    assert len(ids) > 300 and ids == list(range(ids[0], ids[0] + len(ids)))
