@@ -31,3 +31,22 @@ def test_a_report_names_the_pk_of_every_named_object(db):
     # Appending: the named objects the database already holds are reported with the pks they have there.
     again = seedgen.insert(PROFILES / "blog.yaml", database=db, counts={"blog.Post": 3})
     assert again.objects["technology"] == first.objects["technology"]
+
+
+def test_migrate_runs_the_command_only_when_a_migration_is_left_to_apply(sqlite_db, monkeypatch):
+    from django.core import management
+    from django.db.migrations.executor import MigrationExecutor
+
+    from seedgen import api
+
+    ran: list[str] = []
+    command = management.call_command
+    monkeypatch.setattr(management, "call_command", lambda name, **options: ran.append(name) or
+                        command(name, **options))
+    api.migrate(sqlite_db)  # up to date: the plan is looked up, migrate's post-migrate work is not run
+    assert ran == []
+    plan = MigrationExecutor.migration_plan
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets, clean_start=False: (
+        plan(self, [("blog", None)]) if ran == [] else plan(self, targets)))  # as if the blog were not migrated
+    api.migrate(sqlite_db)
+    assert ran == ["migrate"]

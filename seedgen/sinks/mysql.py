@@ -41,7 +41,8 @@ from seedgen.planning import ModelPlan, Plan
 from seedgen.sinks.database import DatabaseSink, Table, forward_keys
 
 # The file format LOAD DATA reads by default: tab between fields, newline after a row, backslash escapes.
-_TSV = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\0": "\\0"})
+_TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\0": "\\0"}  # the backslash first
+_TSV = str.maketrans(_TSV_ESCAPES)
 _TSV_KINDS = frozenset({str, int, bool, float, decimal.Decimal, type(None)})
 
 
@@ -218,12 +219,25 @@ def tsv(rows: Sequence[tuple]) -> str | None:
         if not kinds <= _TSV_KINDS:
             return None
         if kinds <= {str}:
-            columns.append([v.translate(_TSV) for v in column])
+            columns.append(_tsv_strings(column))
         elif kinds <= {int}:
             columns.append(list(map(str, column)))
         else:
             columns.append([_tsv_value(v) for v in column])
     return "".join("\t".join(values) + "\n" for values in zip(*columns))
+
+
+def _tsv_strings(column: Sequence[str]) -> list[str]:
+    """A column of strings escaped; one look over the whole column first, as most need no escape at all."""
+    joined = "\x1f".join(column)
+    found = [c for c in _TSV_ESCAPES if c in joined]
+    if not found:
+        return list(column)
+    if joined.count("\x1f") != len(column) - 1:  # a value holds the separator itself
+        return [v.translate(_TSV) for v in column]
+    for c in found:  # the backslash first
+        joined = joined.replace(c, _TSV_ESCAPES[c])
+    return joined.split("\x1f")
 
 
 def _tsv_value(value: Any) -> str:

@@ -40,7 +40,7 @@ def json_datetime(value: dt.datetime) -> str:
 _TZINFO, _MICROSECOND = operator.attrgetter("tzinfo"), operator.attrgetter("microsecond")
 
 
-def _utc_seconds(values: list[Any]) -> list[Any] | None:
+def utc_seconds(values: list[Any]) -> list[Any] | None:
     """A column of whole-second UTC moments (what the datetime strategies make) in DjangoJSONEncoder's
     form, all at once through numpy; None when any value is of another kind (then each goes alone)."""
     # Each test and the timestamps run over the column in C (map, attrgetter), not a Python loop.
@@ -130,7 +130,7 @@ def json_column(field: FieldPlan, values: list[Any], *, fragments: bool) -> list
     """
     values = python_column(field, values)
     if dt.datetime in set(map(type, values)):
-        values = _utc_seconds(values) or values
+        values = utc_seconds(values) or values
     encodings = {t: _JSON_ENCODINGS[t] for t in set(map(type, values)) if t in _JSON_ENCODINGS}
     if fragments and float in set(map(type, values)):
         encodings[float] = lambda v: orjson.Fragment(json.dumps(v))
@@ -201,7 +201,7 @@ def xml_text(field: models.Field) -> Callable[[Any], str | None]:
 def yaml_utc_seconds(values: list[Any]) -> list[str | None] | None:
     """A column of whole-second UTC moments as SafeRepresenter writes them (``isoformat(" ")``), all at
     once; None when any value is of another kind."""
-    texts = _utc_seconds(values)
+    texts = utc_seconds(values)
     if texts is None:
         return None
     return [None if t is None else f"{t[:10]} {t[11:19]}+00:00" for t in texts]
@@ -220,7 +220,7 @@ def xml_column(field: models.Field, values: list[Any]) -> list[str | None]:
         if kind.value_to_string is models.Field.value_to_string and field.get_internal_type() != "JSONField":
             return [v if type(v) is str else None if v is None else str(v) for v in values]
         if kind.value_to_string in _ISOFORMAT_RULES:
-            moments = _utc_seconds(values) if dt.datetime in set(map(type, values)) else None
+            moments = utc_seconds(values) if dt.datetime in set(map(type, values)) else None
             if moments is not None:  # whole-second UTC moments, all at once
                 return [None if t is None else t[:-1] + "+00:00" for t in moments]
             return [None if v is None else v.isoformat() for v in values]

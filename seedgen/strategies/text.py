@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 import string
@@ -15,7 +16,7 @@ from django.utils.text import slugify
 
 from seedgen.errors import suggest
 from seedgen.strategies import names, pools, regex, rng
-from seedgen.strategies.base import TEXTS, Context, Fail, Planning, Strategy, pick, register
+from seedgen.strategies.base import TEXTS, Context, Fail, Planning, Strategy, cut, pick, register
 
 if TYPE_CHECKING:
     from faker import Faker
@@ -245,7 +246,7 @@ class RowText(Strategy):
         if not self.field.unique or self.already_unique():
             if self.field.unique and limit and any(len(t) > limit for t in texts):
                 raise self.fail(f"a unique value is longer than max_length {limit}; shorten the template")
-            return [self.fit(t) for t in texts]
+            return [cut(t, limit) if limit and len(t) > limit else t for t in texts]
         numbers = (ctx.rows + self.model.number_from).tolist()
         out = []
         for text, n in zip(texts, numbers):
@@ -258,6 +259,9 @@ class RowText(Strategy):
             base = text[: limit - len(suffix)].rstrip("-") if limit else text
             out.append(base + suffix)
         return out
+
+
+MEMO = 100_000  # texts remembered per strategy (templates, slugs): their sources come from pools, so they repeat
 
 
 def _placeholders(template: str) -> list[str]:
@@ -293,14 +297,35 @@ class Template(RowText):
 
     def make(self, ctx: Context) -> list[str]:
         which = pick(self.key, ctx.rows, len(self.templates), False).tolist()
+        columns = {n: ctx.columns[n] for n in self.names if n in ctx.columns}
+        if not {"n", "i", "pk"} & set(self.names):
+            return self.from_columns(which, columns)
         rows = ctx.rows.tolist()
         start = self.model.pk_start
-        columns = {n: ctx.columns[n] for n in self.names if n in ctx.columns}
         out = []
         for j, (t, i) in enumerate(zip(which, rows)):
             values = {name: column[j] for name, column in columns.items()}
             values.update(n=i + self.model.number_from, i=i, pk=start + i)
             out.append(self.templates[t].format_map(values))
+        return out
+
+    def from_columns(self, which: list[int], columns: dict[str, list[Any]]) -> list[str]:
+        """Templates over other columns only: each (template, values) formatted once, as they repeat."""
+        names, templates = list(columns), self.templates
+        memo: dict[tuple, str] = {}
+        out = []
+        for key in zip(which, *columns.values()):
+            try:
+                text = memo.get(key)
+            except TypeError:  # an unhashable value (a JSON list): no memo for this row
+                text = None
+            if text is None:
+                text = templates[key[0]].format_map(dict(zip(names, key[1:])))
+                with contextlib.suppress(TypeError):
+                    memo[key] = text
+            out.append(text)
+            if len(memo) > MEMO:
+                memo.clear()
         return out
 
 
@@ -319,14 +344,12 @@ class Slugify(RowText):
     def depends_on(cls, arg: Any, options: dict[str, Any]) -> tuple[str, ...]:
         return (arg,)
 
-    MEMO = 100_000  # slugs remembered: sources come from pools and templates, so they repeat
-
     def prepare(self) -> None:
         self.slugs: dict[Any, str] = {}
 
     def make(self, ctx: Context) -> list[str]:
         slugs = self.slugs
-        if len(slugs) > self.MEMO:
+        if len(slugs) > MEMO:
             slugs.clear()
         out = []
         for value in ctx.columns[self.field.arg]:

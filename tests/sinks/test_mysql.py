@@ -107,6 +107,10 @@ def test_a_value_the_server_would_adjust_fails_the_run(mysql_db, monkeypatch):
 
 def test_rows_the_file_cannot_carry_go_in_as_inserts():
     assert mysql.tsv([(1, "a\tb\\c\nd\r\x00", None, True, 1.5)]) == "1\ta\\tb\\\\c\\nd\\r\\0\t\\N\t1\t1.5\n"
+    # A column of strings is escaped as a whole: each value as alone, the joining character included.
+    texts = ["plain", "a\\t", "tab\there", "x\x1fy", "\\", "", "line\n"]
+    for column in (texts, [t for t in texts if "\x1f" not in t], ["no", "escape"]):
+        assert mysql.tsv([(t,) for t in column]) == "".join(mysql._tsv_value(t) + "\n" for t in column)
     assert mysql.tsv([(1, b"bytes")]) is None
 
 

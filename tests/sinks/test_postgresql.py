@@ -1,4 +1,5 @@
-"""PostgreSQL's COPY sink: foreign keys dropped and added back leave the schema as it was, and prove the rows."""
+"""PostgreSQL's COPY sink: foreign keys and plain indexes dropped and made again leave the schema as it was,
+and the keys prove the rows."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def schema(alias: str) -> list[tuple]:
         return constraints + cursor.fetchall()
 
 
-@pytest.fixture(params=[0, 10**9], ids=["foreign-keys-rebuilt", "foreign-keys-kept"])
+@pytest.fixture(params=[0, 10**9], ids=["keys-and-indexes-rebuilt", "keys-and-indexes-kept"])
 def rebuild_min(request, monkeypatch) -> int:
     monkeypatch.setattr(postgresql, "REBUILD_MIN_ROWS", request.param)
     return request.param
@@ -40,6 +41,33 @@ def test_copy_gives_the_export_and_leaves_the_schema_as_it_was(pg_db, rebuild_mi
     assert comparable(dumpdata(pg_db), pg_db) == comparable(fixture.read_text(), pg_db)
     assert schema(pg_db) == before
     assert any(row[2] == "f" and row[4] and row[5] for row in before), "Django's deferred foreign keys are there"
+    assert any(len(row) == 3 and row[0] == "blog_post" and not row[2].startswith("CREATE UNIQUE") for row in before), \
+        "the blog's tables have plain indexes to rebuild"
+
+
+def indexes_during(monkeypatch, alias: str, **insert) -> tuple[set[str], set[str]]:
+    """The plain indexes of blog_post, and every index the insert's tables had while rows went in."""
+    seen: list[set[str]] = []
+    write = postgresql.PostgresSink.insert
+
+    def watching(self, table, rows):
+        with self.connection.connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [table.name])
+            seen.append({row[0] for row in cursor.fetchall()})
+        write(self, table, rows)
+
+    monkeypatch.setattr(postgresql.PostgresSink, "insert", watching)
+    api.insert(BLOG, database=alias, **insert)
+    monkeypatch.undo()
+    plain = {name for table, name, sql in (row for row in schema(alias) if len(row) == 3)
+             if table == "blog_post" and not sql.startswith("CREATE UNIQUE")}
+    assert plain
+    return plain, set().union(*seen)
+
+
+def test_plain_indexes_are_dropped_during_the_run_only_when_rebuilding(pg_db, rebuild_min, monkeypatch):
+    plain, during = indexes_during(monkeypatch, pg_db)
+    assert (plain & during == set()) if rebuild_min == 0 else plain <= during
 
 
 def test_a_dangling_reference_fails_the_run_and_restores_rows_and_schema(pg_db, rebuild_min, monkeypatch):
@@ -52,7 +80,7 @@ def test_a_dangling_reference_fails_the_run_and_restores_rows_and_schema(pg_db, 
     assert schema(pg_db) == before_schema
 
 
-def test_foreign_keys_stay_when_the_table_already_holds_far_more_rows(pg_db, monkeypatch):
+def test_keys_and_indexes_stay_when_the_table_already_holds_far_more_rows(pg_db, monkeypatch):
     api.insert(BLOG, database=pg_db, counts={"blog.Post": 100})
     with connections[pg_db].cursor() as cursor:
         cursor.execute("ANALYZE blog_post")  # the estimate the sink reads
@@ -63,5 +91,10 @@ def test_foreign_keys_stay_when_the_table_already_holds_far_more_rows(pg_db, mon
                         drop(cursor, tables))
     api.insert(BLOG, database=pg_db, counts={"blog.Post": 20})  # 4 x 20 < 100
     assert dropped and "blog_post" not in dropped[-1]
-    api.insert(BLOG, database=pg_db, counts={"blog.Post": 40})  # 4 x 40 >= the 100 (or 120) of the estimate
+    plain, during = indexes_during(monkeypatch, pg_db, counts={"blog.Post": 20})
+    assert plain <= during
+    monkeypatch.setattr(postgresql, "REBUILD_MIN_ROWS", 1)
+    monkeypatch.setattr(postgresql, "drop_foreign_keys", lambda cursor, tables: dropped.append(tables) or
+                        drop(cursor, tables))
+    api.insert(BLOG, database=pg_db, counts={"blog.Post": 40})  # 4 x 40 >= the estimate
     assert "blog_post" in dropped[-1]

@@ -57,10 +57,10 @@ def test_ready_encoded_values_are_what_json_writes(separators):
 def test_a_column_of_utc_moments_is_written_as_each_alone_would_be():
     import datetime as dt
 
-    from seedgen.sinks.values import _utc_seconds, json_datetime
+    from seedgen.sinks.values import json_datetime, utc_seconds
 
     whole = [dt.datetime(1969, 12, 31, 23, 59, 59, tzinfo=dt.UTC), None, dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.UTC),
              dt.datetime(1, 1, 1, tzinfo=dt.UTC), dt.datetime(2025, 1, 1, 12, tzinfo=dt.UTC)]
-    assert _utc_seconds(whole) == [None if v is None else json_datetime(v) for v in whole]
-    assert _utc_seconds([dt.datetime(2025, 1, 1, 12, 0, 0, 5000, tzinfo=dt.UTC)]) is None  # milliseconds: one by one
-    assert _utc_seconds([dt.datetime(2025, 1, 1, 12)]) is None  # naive (USE_TZ off): one by one
+    assert utc_seconds(whole) == [None if v is None else json_datetime(v) for v in whole]
+    assert utc_seconds([dt.datetime(2025, 1, 1, 12, 0, 0, 5000, tzinfo=dt.UTC)]) is None  # milliseconds: one by one
+    assert utc_seconds([dt.datetime(2025, 1, 1, 12)]) is None  # naive (USE_TZ off): one by one

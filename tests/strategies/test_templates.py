@@ -1,4 +1,5 @@
-"""Templates: a unique one that repeats takes the row number, before the '@' of an address."""
+"""Templates: a unique one that repeats takes the row number, before the '@' of an address; one over other
+columns formats each repeated combination once."""
 
 from __future__ import annotations
 
@@ -33,3 +34,20 @@ def test_too_few_short_unique_values_name_file_line_and_a_hint_that_works():
                                      "tags.yaml"))
     colors = ModelGenerator(fixed, fixed.model("blog.Tag")).chunk(0, 5000).columns["color"]
     assert len(set(colors)) == 5000 and max(map(len, colors)) <= 7
+
+
+def test_a_template_over_other_columns_formats_each_repeat_once_and_the_same(monkeypatch):
+    from seedgen.strategies import text
+
+    profile = ("models:\n  blog.Category:\n    count: 40\n    vars:\n      pair: {choice: [[1, 2], [3]]}\n"
+               "      word: [red, blue]\n    fields:\n      description: {template: ['{word} {pair}', '{pair}!']}\n")
+
+    def descriptions() -> list[str]:
+        plan = build_plan(parse_profile(profile, "p.yaml"))
+        return ModelGenerator(plan, plan.model("blog.Category")).chunk(0, 40).columns["description"]
+
+    remembered = descriptions()
+    monkeypatch.setattr(text, "MEMO", 0)  # the memo emptied after every row: each row formatted anew
+    one_by_one = descriptions()
+    assert remembered == one_by_one
+    assert set(one_by_one) == {"red [1, 2]", "blue [1, 2]", "red [3]", "blue [3]", "[1, 2]!", "[3]!"}
