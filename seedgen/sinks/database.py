@@ -18,8 +18,9 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.management.color import no_style
-from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.db import DatabaseError, IntegrityError, connections, models, transaction
 from django.utils.module_loading import import_string
 
 from seedgen.errors import SinkError, first_line
@@ -27,6 +28,7 @@ from seedgen.generate.chunks import Chunk
 from seedgen.planning import ModelPlan, Plan, Table
 from seedgen.planning.introspect import unique_fields
 from seedgen.sinks.base import Sink
+from seedgen.sinks.values import utc_seconds
 
 VENDORS = {
     "sqlite": "seedgen.sinks.sqlite.SqliteSink",
@@ -64,6 +66,9 @@ class DatabaseSink(Sink):
     # while the server files one chunk, the main thread makes the next. A failure there
     # is raised by the next ``write`` or by ``close``, naming its chunk.
     threaded = False
+    # The vendor's Django operations write an aware datetime as str() of it made naive in the
+    # connection's zone (SQLite's and MySQL's do).
+    naive_datetimes = False
 
     def __init__(self, alias: str = "default", *, clear: bool = False) -> None:
         self.alias = alias
@@ -234,10 +239,18 @@ class DatabaseSink(Sink):
             values = chunk.columns[f.name]
             stored = f.field.target_field if f.field.is_relation else f.field  # a key holds its target's values
             if stored.get_internal_type() not in self.plain_kinds or not type(stored).__module__.startswith("django."):
-                prep, connection = f.field.get_db_prep_save, self.connection
-                values = [prep(v, connection) for v in values]
+                values = self.prepared(f.field, values)
             columns.append(values)
         return list(zip(*columns))
+
+    def prepared(self, field, values: list[Any]) -> list[Any]:
+        """``get_db_prep_save`` of each value; a column of whole-second UTC moments in one pass where the
+        vendor's operations write an aware moment as its naive text in the connection's zone, and that is UTC."""
+        if (self.naive_datetimes and type(field) is models.DateTimeField and settings.USE_TZ
+                and self.connection.timezone_name == "UTC" and (texts := utc_seconds(values)) is not None):
+            return [None if t is None else f"{t[:10]} {t[11:19]}" for t in texts]
+        prep, connection = field.get_db_prep_save, self.connection
+        return [prep(v, connection) for v in values]
 
     def check_schema(self) -> None:
         """Every table and column the plan writes exists; else say to migrate."""

@@ -32,11 +32,12 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import DatabaseError
 
 from seedgen.errors import SinkError, first_line
+from seedgen.generate.chunks import Chunk
 from seedgen.planning import ModelPlan, Plan
 from seedgen.sinks.database import DatabaseSink, Table, forward_keys
 
@@ -46,7 +47,15 @@ _TSV = str.maketrans(_TSV_ESCAPES)
 _TSV_KINDS = frozenset({str, int, bool, float, decimal.Decimal, type(None)})
 
 
+class LoadFile(NamedTuple):
+    """A table's rows of a chunk as LOAD DATA's file."""
+
+    text: str
+    rows: int
+
+
 class MySQLSink(DatabaseSink):
+    naive_datetimes = True
     threaded = True
     deferred: tuple[str, ...] = ()  # tables whose keys are checked once all rows are in (set by begin)
     directory: str | None = None  # where LOAD DATA's file is written, when the rows go in that way
@@ -139,13 +148,23 @@ class MySQLSink(DatabaseSink):
             self.connection.enable_constraint_checking()
             self.connection.check_constraints(table_names=self.deferred)
 
-    def insert(self, table: Table, rows: Sequence[tuple]) -> None:
-        raw = self.connection.connection  # this runs on the writer thread, where Django's connection may not be used
-        with raw.cursor() as cursor:
+    def batches(self, chunk: Chunk) -> list[tuple[Table, Any]]:
+        """The chunk's rows per table, made ready on the main thread (which would otherwise wait for the
+        writer): the pairs numbered and, when LOAD DATA takes them, each table's rows as its file."""
+        out = []
+        for table, rows in super().batches(chunk):
             if self.pair_ids and table.name in self.pair_ids:
                 table, rows = self.numbered(table, rows)
             if self.directory and table.name in self.loadable and (text := tsv(rows)) is not None:
-                self.load(cursor, table, text, len(rows))
+                rows = LoadFile(text, len(rows))
+            out.append((table, rows))
+        return out
+
+    def insert(self, table: Table, rows: Sequence[tuple] | LoadFile) -> None:
+        raw = self.connection.connection  # this runs on the writer thread, where Django's connection may not be used
+        with raw.cursor() as cursor:
+            if isinstance(rows, LoadFile):
+                self.load(cursor, table, rows.text, rows.rows)
                 return
             if self.escape is None:
                 cursor.executemany(self.insert_sql(table), rows)
@@ -165,7 +184,7 @@ class MySQLSink(DatabaseSink):
                 cursor.execute(head + ",".join(batch))
 
     def numbered(self, table: Table, rows: Sequence[tuple]) -> tuple[Table, list[tuple]]:
-        """A chunk's pairs with their ids, the next ones of the table (the writer thread takes chunks in order)."""
+        """A chunk's pairs with their ids, the next ones of the table (chunks come in order)."""
         entry = self.pair_ids[table.name]
         column, first = entry
         entry[1] = first + len(rows)
@@ -222,9 +241,14 @@ def tsv(rows: Sequence[tuple]) -> str | None:
             columns.append(_tsv_strings(column))
         elif kinds <= {int}:
             columns.append(list(map(str, column)))
+        elif kinds <= {bool}:
+            columns.append(["1" if v else "0" for v in column])
+        elif kinds <= {str, type(None)}:  # a nullable string column: \N is no string's escape
+            texts = _tsv_strings(["" if v is None else v for v in column])
+            columns.append(["\\N" if v is None else t for v, t in zip(column, texts)])
         else:
             columns.append([_tsv_value(v) for v in column])
-    return "".join("\t".join(values) + "\n" for values in zip(*columns))
+    return "".join(line + "\n" for line in map("\t".join, zip(*columns)))
 
 
 def _tsv_strings(column: Sequence[str]) -> list[str]:

@@ -36,6 +36,7 @@ _AS_JSON = frozenset({int, str, bool, type(None), decimal.Decimal})
 
 
 class SqliteSink(DatabaseSink):
+    naive_datetimes = True
     threaded = True
     method = "INSERT … SELECT FROM json_each, a statement per table and chunk"
 

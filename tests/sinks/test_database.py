@@ -330,3 +330,28 @@ def test_the_bare_test_apps_append_a_second_time(db, tmp_path):
     api.insert(profile, database=db)
     api.insert(profile, database=db)  # same seed: rows whose pk is their own UUID go on past the first run's
     assert Document.objects.using(db).count() == 24
+
+
+def test_a_column_of_utc_moments_is_prepared_as_the_field_would_prepare_each(db, monkeypatch):
+    import datetime as dt
+
+    from django.db import connections
+
+    from seedgen.demo.blog.models import Post
+
+    field, connection = Post._meta.get_field("published_at"), connections[db]
+    sink = database_sink(db)
+    sink.connection = connection
+    whole = [dt.datetime(2024, 2, 29, 23, 59, 59, tzinfo=dt.UTC), None, dt.datetime(1970, 1, 1, tzinfo=dt.UTC),
+             dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.UTC)]
+    others = [[*whole, dt.datetime(2024, 1, 1, 12, 0, 0, 500, tzinfo=dt.UTC)],  # microseconds: each alone
+              [*whole, dt.datetime(2024, 1, 1, 12, tzinfo=dt.timezone(dt.timedelta(hours=2)))]]  # another zone
+    expected = {id(values): [field.get_db_prep_save(v, connection) for v in values] for values in [whole, *others]}
+    calls: list[object] = []
+    prep = models.DateTimeField.get_db_prep_save
+    monkeypatch.setattr(models.DateTimeField, "get_db_prep_save", lambda self, value, connection:
+                        calls.append(value) or prep(self, value, connection))
+    assert sink.prepared(field, whole) == expected[id(whole)]
+    assert (calls == []) == (connection.vendor in ("sqlite", "mysql"))  # those two in one pass
+    for values in others:
+        assert sink.prepared(field, values) == expected[id(values)]
