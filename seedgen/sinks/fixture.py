@@ -8,7 +8,8 @@ the model label of each object.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import repeat
 from typing import Any
 
 from seedgen.generate.chunks import Chunk
@@ -78,25 +79,29 @@ class FixtureSink(Sink):
 
     def encoded_objects(self, chunk: Chunk, encoder: json.JSONEncoder) -> list[bytes]:
         """Each row as ``encoder.encode(obj)`` of its ``dump_objects`` dict would write it, made column by
-        column from ready-encoded values, with the encoder's own separators."""
+        column from ready-encoded values, with the encoder's own separators: every row is one join of its
+        values with the constant bytes between them, all in C."""
         item, key = encoder.item_separator, encoder.key_separator
         model = chunk.model
         pk_column, keys, columns = self.row_columns(chunk)
         compact = item == ","
         dumps = lambda text: json.dumps(text, ensure_ascii=False)  # noqa: E731
-        pairs = [values.json_fragments(c, encoder, compact_lists=compact, prefix=f"{dumps(k)}{key}".encode())
-                 for k, c in zip(keys, columns)]
-        sep = item.encode()
-        head = f'{{"model"{key}{dumps(model.label)}{item}'.encode()
-        fields = f'"fields"{key}{{'.encode()
-        if model.natural_pk:
-            starts = [head + fields] * len(pk_column)
-        else:
-            pk_head = head + f'"pk"{key}'.encode()
-            tail = sep + fields
-            starts = [pk + tail for pk in values.json_fragments(pk_column, encoder, compact_lists=compact, prefix=pk_head)]
-        bodies = map(sep.join, zip(*pairs)) if pairs else [b""] * len(starts)
-        return [start + body + b"}}" for start, body in zip(starts, bodies)]
+        head = f'{{"model"{key}{dumps(model.label)}{item}'
+        fields = f'"fields"{key}{{'
+        parts: list[Iterable[bytes]] = []
+        text = head + fields if model.natural_pk else head + f'"pk"{key}'
+        if not model.natural_pk:
+            parts += [repeat(text.encode()), values.json_fragments(pk_column, encoder, compact_lists=compact)]
+            text = item + fields
+        for n, (name, column) in enumerate(zip(keys, columns)):
+            parts += [repeat(f"{text if n == 0 else item}{dumps(name)}{key}".encode()),
+                      values.json_fragments(column, encoder, compact_lists=compact)]
+        if not parts:  # a natural pk and no fields: every row the same
+            return [f"{text}}}}}".encode()] * len(pk_column)
+        if not keys:
+            parts.append(repeat(text.encode()))
+        parts.append(repeat(b"}}"))
+        return list(map(b"".join, zip(*parts)))
 
 
 def python_object(model, label: str, pk: Any, keys: list[str], row_values: list[Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import datetime as dt
 import decimal
 import json
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -142,33 +142,39 @@ def json_column(field: FieldPlan, values: list[Any], *, fragments: bool) -> list
 _ORJSON_INTS = range(-(2**63), 2**64)
 
 
-def json_fragments(values: list[Any], encoder: json.JSONEncoder, *, compact_lists: bool, prefix: bytes = b"") -> list[bytes]:
-    """Each value of a ``json_column`` as the JSON bytes ``encoder`` writes (``ensure_ascii=False``),
-    after ``prefix`` (a key).
+def json_fragments(values: list[Any], encoder: json.JSONEncoder, *, compact_lists: bool) -> Iterable[bytes]:
+    """Each value of a ``json_column`` as the JSON bytes ``encoder`` writes (``ensure_ascii=False``), lazily:
+    orjson's bytes keep a 4 KB buffer until freed, so they are joined into their row as they come.
 
-    orjson writes strings, whole numbers, booleans, null, and (with ``compact_lists``, when the
-    encoder's item separator is a bare ",") lists of those exactly as ``json`` does, at a fraction
-    of the cost; every other value (floats, mappings) goes through ``encoder`` itself. (Each orjson
-    result is joined to its prefix at once: orjson's bytes keep a 4 KB buffer until freed.)
+    orjson writes strings, whole numbers, booleans, null, and lists of those exactly as ``json``
+    does when the encoder's item separator is a bare "," (``compact_lists``); with ", ", lists of
+    whole numbers only get their spaces added. Every other value (floats, mappings) goes through
+    ``encoder`` itself.
     """
     dumps = orjson.dumps
     types = set(map(type, values))
     if types <= {str, bool, int, type(None)} and _orjson_ints([v for v in values if type(v) is int]):
-        return [prefix + dumps(v) for v in values]
-    if types == {list} and compact_lists:  # many-to-many pks, natural keys
-        items = [x for v in values for x in v]
-        if {type(x) for x in items} <= {str, int} and _orjson_ints([x for x in items if type(x) is int]):
-            return [prefix + dumps(v) for v in values]
-    out = []
-    for value in values:
-        kind = type(value)
-        if kind is str or kind is bool or value is None or kind is int and value in _ORJSON_INTS:
-            out.append(prefix + dumps(value))
-        elif kind is list and compact_lists and _plain_list(value):
-            out.append(prefix + dumps(value))
-        else:
-            out.append(prefix + encoder.encode(value).encode())
-    return out
+        return map(dumps, values)
+    items = [x for v in values for x in v] if types == {list} else None  # many-to-many pks, natural keys
+    if items is not None and _orjson_ints([x for x in items if type(x) is int]):
+        kinds = set(map(type, items))
+        if compact_lists and kinds <= {str, int}:
+            return map(dumps, values)
+        if kinds <= {int}:  # no comma but the separators'
+            return map(_SPACED, map(dumps, values))
+    return (_fragment(v, encoder, compact_lists) for v in values)
+
+
+_SPACED = operator.methodcaller("replace", b",", b", ")
+
+
+def _fragment(value: Any, encoder: json.JSONEncoder, compact_lists: bool) -> bytes:
+    kind = type(value)
+    if kind is str or kind is bool or value is None or kind is int and value in _ORJSON_INTS:
+        return orjson.dumps(value)
+    if kind is list and compact_lists and _plain_list(value):
+        return orjson.dumps(value)
+    return encoder.encode(value).encode()
 
 
 def _orjson_ints(ints: list[int]) -> bool:

@@ -51,7 +51,12 @@ def test_ready_encoded_values_are_what_json_writes(separators):
     encoder = json.JSONEncoder(ensure_ascii=False, separators=separators)
     samples = ["plain", 'quo"te\\back', "\x00\x1f\x7f\n\t", "Ünïcødé \u2028 😀", "", 0, -1, 2**63 - 1, 2**64, -(2**63) - 1,
                True, False, None, 1.5, 1e16, float("nan"), [1, 2], ["blog", "post"], [["a", 1], []], [1.5], {"a": [1, {"b": None}]}]
-    assert json_fragments(samples, encoder, compact_lists=separators[0] == ",") == [encoder.encode(v).encode() for v in samples]
+    # Each kind of column alone too: those take orjson's paths, the mixed one above goes value by value.
+    columns = [samples, ["a", "b, c", ""], [0, -1, 2**63 - 1], [[1, 2], [], [3, 4, 5]], [["blog", "post"], ["a,b", "c"]],
+               [[1, 2**64]], [[1, True]], [True, None, "x"]]
+    for column in columns:
+        assert list(json_fragments(column, encoder, compact_lists=separators[0] == ",")) == \
+            [encoder.encode(v).encode() for v in column]
 
 
 def test_a_column_of_utc_moments_is_written_as_each_alone_would_be():
