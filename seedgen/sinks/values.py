@@ -153,7 +153,8 @@ def json_fragments(values: list[Any], encoder: json.JSONEncoder, *, compact_list
     """
     dumps = orjson.dumps
     types = set(map(type, values))
-    if types <= {str, bool, int, type(None)} and _orjson_ints([v for v in values if type(v) is int]):
+    ints = values if types == {int} else [v for v in values if type(v) is int] if int in types else []
+    if types <= {str, bool, int, type(None)} and _orjson_ints(ints):
         return map(dumps, values)
     items = [x for v in values for x in v] if types == {list} else None  # many-to-many pks, natural keys
     if items is not None and _orjson_ints([x for x in items if type(x) is int]):

@@ -247,18 +247,28 @@ class RowText(Strategy):
             if self.field.unique and limit and any(len(t) > limit for t in texts):
                 raise self.fail(f"a unique value is longer than max_length {limit}; shorten the template")
             return [cut(t, limit) if limit and len(t) > limit else t for t in texts]
-        numbers = (ctx.rows + self.model.number_from).tolist()
-        out = []
-        for text, n in zip(texts, numbers):
-            suffix = f"-{n}"
-            local, at, domain = text.rpartition("@")
-            if at and local:  # an address: the number goes before the '@', as with Faker's
-                room = limit - len(suffix) - len(at + domain) if limit else None
-                out.append(local[:room].rstrip("-") + suffix + at + domain)
-                continue
-            base = text[: limit - len(suffix)].rstrip("-") if limit else text
-            out.append(base + suffix)
-        return out
+        return numbered(texts, (ctx.rows + self.model.number_from).tolist(), limit)
+
+
+def numbered(texts: list[str], numbers: list[int], limit: int | None) -> list[str]:
+    """Each text made unique by its row's number, within ``limit`` characters (see ``number_one``)."""
+    if texts and "@" not in "".join(texts):  # no address
+        if not limit:
+            return [f"{text}-{n}" for text, n in zip(texts, numbers)]
+        if max(map(len, texts)) + len(f"-{max(numbers)}") <= limit:  # nothing to cut
+            return [f"{text.rstrip('-')}-{n}" for text, n in zip(texts, numbers)]
+    return [number_one(text, n, limit) for text, n in zip(texts, numbers)]
+
+
+def number_one(text: str, n: int, limit: int | None) -> str:
+    """``text-n``, cut to fit ``limit``; in an address the number goes before the '@', as with Faker's."""
+    suffix = f"-{n}"
+    local, at, domain = text.rpartition("@")
+    if at and local:
+        room = limit - len(suffix) - len(at + domain) if limit else None
+        return local[:room].rstrip("-") + suffix + at + domain
+    base = text[: limit - len(suffix)].rstrip("-") if limit else text
+    return base + suffix
 
 
 MEMO = 100_000  # texts remembered per strategy (templates, slugs): their sources come from pools, so they repeat
@@ -351,10 +361,13 @@ class Slugify(RowText):
         slugs = self.slugs
         if len(slugs) > MEMO:
             slugs.clear()
-        out = []
-        for value in ctx.columns[self.field.arg]:
-            slug = slugs.get(value)
-            if slug is None:
-                slug = slugs[value] = slugify(str(value)) if value is not None else ""
-            out.append(slug)
+        column = ctx.columns[self.field.arg]
+        out = list(map(slugs.get, column))
+        if None in out:  # values not seen yet
+            for i, value in enumerate(column):
+                if out[i] is None:
+                    slug = slugs.get(value)
+                    if slug is None:
+                        slug = slugs[value] = slugify(str(value)) if value is not None else ""
+                    out[i] = slug
         return out

@@ -51,3 +51,13 @@ def test_a_template_over_other_columns_formats_each_repeat_once_and_the_same(mon
     one_by_one = descriptions()
     assert remembered == one_by_one
     assert set(one_by_one) == {"red [1, 2]", "blue [1, 2]", "red [3]", "blue [3]", "[1, 2]!", "[3]!"}
+
+
+def test_numbering_a_column_at_once_gives_what_numbering_each_text_gives():
+    from seedgen.strategies.text import number_one, numbered
+
+    texts = ["post", "trailing-", "a-b--", "", "x" * 20, "user@example.com", "@example.com", "-"]
+    for column in (texts, [t for t in texts if "@" not in t], ["short", "tiny-"]):
+        for limit in (None, 30, 22, 12, 8):
+            for numbers in ([1, 2, 3, 4, 5, 6, 7, 8][:len(column)], [9, 99, 999, 10**6, 5, 6, 7, 8][:len(column)]):
+                assert numbered(column, numbers, limit) == [number_one(t, n, limit) for t, n in zip(column, numbers)]

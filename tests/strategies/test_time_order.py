@@ -50,3 +50,20 @@ def test_a_relative_moment_names_its_field_and_a_span():
     with pytest.raises(ProfileError, match="refers to unknown field 'creatd_at'"):
         rows("models:\n  blog.Post:\n    count: 2\n    fields:\n      published_at: {datetime: {after: creatd_at}}\n",
              "blog.Post")
+
+
+def test_moments_from_a_utc_start_are_those_adding_each_offset_would_make(monkeypatch):
+    import datetime as dt
+
+    from seedgen.strategies import time
+
+    profile = "models:\n  blog.Post:\n    count: 3000\n    fields:\n      created_at: {datetime: ['1960-01-01', '2030-01-01']}\n"
+    made = [r["created_at"] for r in rows(profile, "blog.Post")]
+    assert {m.tzinfo for m in made} == {dt.UTC} and min(made).year < 1970  # before the epoch too
+    zero = dt.timezone(dt.timedelta(0), "zero")  # the same moments, but not dt.UTC: each offset added in Python
+    prepare = time.DateTime.prepare
+    monkeypatch.setattr(time.DateTime, "prepare", lambda self: prepare(self) or setattr(
+        self, "start", self.start.replace(tzinfo=zero)))
+    added = [r["created_at"] for r in rows(profile, "blog.Post")]
+    assert {m.tzinfo for m in added} == {zero}
+    assert made == added
