@@ -209,9 +209,10 @@ class DatabaseSink(Sink):
 
     def rebuilt_tables(self, existing_rows) -> list[str]:
         """The tables of the models with at least ``rebuild_min`` new rows, unless the model's table already
-        holds more than REBUILD_MAX_EXISTING times as many (``existing_rows``: table names -> rows, roughly)."""
+        holds more than REBUILD_MAX_EXISTING times as many (``existing_rows``: table names -> rows, roughly;
+        with ``clear`` the rows there are deleted first, so none count)."""
         big = [m for m in self.plan.models if m.count >= self.rebuild_min]
-        held = existing_rows([m.model._meta.db_table for m in big]) if big else {}
+        held = existing_rows([m.model._meta.db_table for m in big]) if big and not self.clear else {}
         return [t.name for m in big if held.get(m.model._meta.db_table, 0) <= REBUILD_MAX_EXISTING * m.count
                 for t in self.tables[m.label]]
 

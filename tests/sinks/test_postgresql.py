@@ -98,3 +98,33 @@ def test_keys_and_indexes_stay_when_the_table_already_holds_far_more_rows(pg_db,
                         drop(cursor, tables))
     api.insert(BLOG, database=pg_db, counts={"blog.Post": 40})  # 4 x 40 >= the estimate
     assert "blog_post" in dropped[-1]
+
+
+def statements_of(alias: str, action) -> list[str]:
+    """The SQL the connection of ``alias`` ran during ``action()``."""
+    ran: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        ran.append(sql)
+        return execute(sql, params, many, context)
+
+    with connections[alias].execute_wrapper(record):
+        action()
+    return ran
+
+
+def test_clear_truncates_the_tables_unless_a_table_outside_them_has_a_key_to_one(pg_db):
+    from seedgen.profile import parse_profile
+    from tests.apps.catalog.models import Brand, Product, Stock
+
+    catalog = parse_profile("models:\n" + "".join(f"  catalog.{name}: 4\n" for name in
+                                                  ("Brand", "Product", "Warehouse", "Stock", "Sale", "Price")), "c.yaml")
+    api.insert(catalog, database=pg_db)
+    ran = statements_of(pg_db, lambda: api.insert(catalog, database=pg_db, clear=True))
+    assert any(sql.startswith("TRUNCATE") for sql in ran) and not any(sql.startswith("DELETE") for sql in ran)
+    assert Product.objects.using(pg_db).count() == Stock.objects.using(pg_db).count() == 4
+    Product.objects.using(pg_db).all().delete()
+    brands = parse_profile("models:\n  catalog.Brand: 3\n", "b.yaml")  # catalog_product, outside it, has a key to it
+    ran = statements_of(pg_db, lambda: api.insert(brands, database=pg_db, clear=True))
+    assert any(sql.startswith("DELETE") for sql in ran) and not any(sql.startswith("TRUNCATE") for sql in ran)
+    assert Brand.objects.using(pg_db).count() == 3
