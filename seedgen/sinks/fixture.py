@@ -87,20 +87,19 @@ class FixtureSink(Sink):
         compact = item == ","
         dumps = lambda text: json.dumps(text, ensure_ascii=False)  # noqa: E731
         head = f'{{"model"{key}{dumps(model.label)}{item}'
-        fields = f'"fields"{key}{{'
-        parts: list[Iterable[bytes]] = []
-        text = head + fields if model.natural_pk else head + f'"pk"{key}'
-        if not model.natural_pk:
-            parts += [repeat(text.encode()), values.json_fragments(pk_column, encoder, compact_lists=compact)]
-            text = item + fields
+        opening = f'"fields"{key}{{'
+        parts: list[Iterable[bytes]] = []  # constant bytes (repeated) and value columns, in row order
+        if model.natural_pk:
+            if not keys:  # every row the same
+                return [f"{head}{opening}}}}}".encode()] * len(pk_column)
+            lead = head + opening
+        else:
+            parts += [repeat(f'{head}"pk"{key}'.encode()), values.json_fragments(pk_column, encoder, compact_lists=compact)]
+            lead = item + opening
         for n, (name, column) in enumerate(zip(keys, columns)):
-            parts += [repeat(f"{text if n == 0 else item}{dumps(name)}{key}".encode()),
+            parts += [repeat(f"{lead if n == 0 else item}{dumps(name)}{key}".encode()),
                       values.json_fragments(column, encoder, compact_lists=compact)]
-        if not parts:  # a natural pk and no fields: every row the same
-            return [f"{text}}}}}".encode()] * len(pk_column)
-        if not keys:
-            parts.append(repeat(text.encode()))
-        parts.append(repeat(b"}}"))
+        parts.append(repeat(b"}}" if keys else f"{lead}}}}}".encode()))
         return list(map(b"".join, zip(*parts)))
 
 

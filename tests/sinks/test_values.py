@@ -69,3 +69,23 @@ def test_a_column_of_utc_moments_is_written_as_each_alone_would_be():
     assert utc_seconds(whole) == [None if v is None else json_datetime(v) for v in whole]
     assert utc_seconds([dt.datetime(2025, 1, 1, 12, 0, 0, 5000, tzinfo=dt.UTC)]) is None  # milliseconds: one by one
     assert utc_seconds([dt.datetime(2025, 1, 1, 12)]) is None  # naive (USE_TZ off): one by one
+
+
+@pytest.mark.parametrize("separators", [(",", ": "), (", ", ": ")])
+def test_rows_joined_from_encoded_columns_are_what_the_encoder_writes_of_each_object(tmp_path, separators):
+    import dataclasses
+    import json
+
+    from seedgen.sinks.jsonl import JsonlSink
+    from tests.sinks.test_yaml import plan_and_chunk, with_columns
+
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=separators)
+    model, chunk = plan_and_chunk(tmp_path, "blog.Post", 4)
+    chunk = with_columns(chunk, {"author": [["ann, bo", 1], None, 7]}, {"tags": [[["a,b"], ["c", 3]], [2, 1], []]})
+    bare = dataclasses.replace(model, fields=[f for f in model.fields if f.name == model.pk_name], m2m=[])
+    layouts = [model, dataclasses.replace(model, natural_pk=True), bare, dataclasses.replace(bare, natural_pk=True)]
+    sink = JsonlSink(None)
+    for layout in layouts:  # keys and lists with commas; a natural pk; no fields, with and without a pk
+        rows = dataclasses.replace(chunk, model=layout)
+        assert sink.encoded_objects(rows, encoder) == [encoder.encode(obj).encode() for obj in sink.dump_objects(rows)]
+    assert sink.encoded_objects(dataclasses.replace(chunk, model=bare), encoder)[0].endswith(b'"fields": {}}')
