@@ -23,7 +23,7 @@ URLS = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,1000000")
+    parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--backends", default="sqlite,postgresql,mysql")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
