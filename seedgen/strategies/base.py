@@ -103,8 +103,12 @@ class Strategy:
 
     def fit(self, text: str) -> str:
         """Cut a non-unique string to the field's max_length, at a word boundary."""
+        return self.fitted([text])[0]
+
+    def fitted(self, texts: list[str]) -> list[str]:
+        """``fit`` of a column of strings."""
         limit = self.field.max_length
-        return cut(text, limit) if limit and len(text) > limit else text
+        return [cut(t, limit) if limit and len(t) > limit else t for t in texts]
 
 
 _SOFT_ENDS = " \t\n,;:-"

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from seedgen.errors import suggest
 from seedgen.strategies import names, pools, regex, rng
-from seedgen.strategies.base import TEXTS, Context, Fail, Planning, Strategy, cut, pick, register
+from seedgen.strategies.base import TEXTS, Context, Fail, Planning, Strategy, pick, register
 
 if TYPE_CHECKING:
     from faker import Faker
@@ -246,7 +246,7 @@ class RowText(Strategy):
         if not self.field.unique or self.already_unique():
             if self.field.unique and limit and any(len(t) > limit for t in texts):
                 raise self.fail(f"a unique value is longer than max_length {limit}; shorten the template")
-            return [cut(t, limit) if limit and len(t) > limit else t for t in texts]
+            return self.fitted(texts)
         return numbered(texts, (ctx.rows + self.model.number_from).tolist(), limit)
 
 
