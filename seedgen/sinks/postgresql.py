@@ -74,12 +74,15 @@ class PostgresSink(DatabaseSink):
     def delete_existing(self) -> None:
         """``--clear``: one TRUNCATE of the plan's tables (transactional here, and it leaves no dead rows for
         the COPY and the rebuilt keys to wade through), unless a table outside them has a foreign key to
-        one of them (TRUNCATE would refuse, and CASCADE would empty that table too): then DELETE."""
+        one of them (TRUNCATE would refuse, and CASCADE would empty that table too) or the user may not
+        truncate one: then DELETE."""
         tables = [t.name for m in self.plan.models for t in self.tables[m.label]]
         with self.connection.cursor() as cursor:
-            cursor.execute("SELECT FROM pg_constraint WHERE contype = 'f' AND confrelid = ANY(%s::regclass[]) "
-                           "AND NOT conrelid = ANY(%s::regclass[]) LIMIT 1", [tables, tables])
-            if cursor.fetchone() is not None:
+            cursor.execute(
+                "SELECT EXISTS (SELECT FROM pg_constraint WHERE contype = 'f' AND confrelid = ANY(%s::regclass[]) "
+                "AND NOT conrelid = ANY(%s::regclass[])) OR NOT (SELECT bool_and(has_table_privilege(t, 'TRUNCATE')) "
+                "FROM unnest(%s::regclass[]) AS t)", [tables, tables, tables])
+            if cursor.fetchone()[0]:
                 return super().delete_existing()
             cursor.execute(f"TRUNCATE {', '.join(self.connection.ops.quote_name(t) for t in tables)}")
 

@@ -8,12 +8,16 @@ from django.db import connections
 
 from seedgen import api
 from seedgen.errors import SinkError
+from seedgen.profile import parse_profile
 from seedgen.sinks import postgresql
 from tests.conftest import PROFILES
 from tests.sinks.rows import change_post
 from tests.sinks.test_fixtures import comparable, dumpdata
 
 BLOG = PROFILES / "blog.yaml"
+# The catalog test app whole: no table outside it points at its tables.
+CATALOG = parse_profile("models:\n" + "".join(f"  catalog.{name}: 4\n" for name in
+                                              ("Brand", "Product", "Warehouse", "Stock", "Sale", "Price")), "c.yaml")
 
 
 def schema(alias: str) -> list[tuple]:
@@ -114,13 +118,10 @@ def statements_of(alias: str, action) -> list[str]:
 
 
 def test_clear_truncates_the_tables_unless_a_table_outside_them_has_a_key_to_one(pg_db):
-    from seedgen.profile import parse_profile
     from tests.apps.catalog.models import Brand, Product, Stock
 
-    catalog = parse_profile("models:\n" + "".join(f"  catalog.{name}: 4\n" for name in
-                                                  ("Brand", "Product", "Warehouse", "Stock", "Sale", "Price")), "c.yaml")
-    api.insert(catalog, database=pg_db)
-    ran = statements_of(pg_db, lambda: api.insert(catalog, database=pg_db, clear=True))
+    api.insert(CATALOG, database=pg_db)
+    ran = statements_of(pg_db, lambda: api.insert(CATALOG, database=pg_db, clear=True))
     assert any(sql.startswith("TRUNCATE") for sql in ran) and not any(sql.startswith("DELETE") for sql in ran)
     assert Product.objects.using(pg_db).count() == Stock.objects.using(pg_db).count() == 4
     Product.objects.using(pg_db).all().delete()
@@ -128,3 +129,27 @@ def test_clear_truncates_the_tables_unless_a_table_outside_them_has_a_key_to_one
     ran = statements_of(pg_db, lambda: api.insert(brands, database=pg_db, clear=True))
     assert any(sql.startswith("DELETE") for sql in ran) and not any(sql.startswith("TRUNCATE") for sql in ran)
     assert Brand.objects.using(pg_db).count() == 3
+
+
+def test_clear_deletes_when_the_user_may_not_truncate(pg_db):
+    import uuid
+
+    from tests.apps.catalog.models import Product
+
+    api.insert(CATALOG, database=pg_db)
+    role = f"seedgen_no_truncate_{uuid.uuid4().hex[:12]}"  # roles are the server's: one per run
+    connection = connections[pg_db]
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE ROLE "{role}"')
+        cursor.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"')
+        cursor.execute(f'GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
+        cursor.execute(f'SET ROLE "{role}"')
+    try:
+        ran = statements_of(pg_db, lambda: api.insert(CATALOG, database=pg_db, clear=True))
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+            cursor.execute(f'DROP OWNED BY "{role}"')
+            cursor.execute(f'DROP ROLE "{role}"')
+    assert any(sql.startswith("DELETE") for sql in ran) and not any(sql.startswith("TRUNCATE") for sql in ran)
+    assert Product.objects.using(pg_db).count() == 4
