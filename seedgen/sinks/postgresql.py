@@ -52,7 +52,7 @@ class PostgresSink(DatabaseSink):
 
     def begin(self) -> None:
         with self.connection.cursor() as cursor:
-            tables = self.rebuilt_tables(lambda names: estimated_rows(cursor, names))
+            tables = owned(cursor, self.rebuilt_tables(lambda names: estimated_rows(cursor, names)))
             # Check what --clear deleted now, and each COPY as it ends: a table with
             # pending trigger events cannot be altered, and errors then name their model.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -139,6 +139,17 @@ def add_foreign_keys(cursor, keys: list[tuple[str, str, str]]) -> None:
     """Add back, same name and definition, the keys ``drop_foreign_keys`` dropped; each checks every row."""
     for table, name, definition in keys:
         cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {cursor.db.ops.quote_name(name)} {definition}")
+
+
+def owned(cursor, tables: list[str]) -> list[str]:
+    """Those of ``tables`` the user may alter (owns, or is a member of the owning role): only an owner
+    may drop and add back keys and indexes; the others keep theirs, and the rows go in all the same."""
+    if not tables:
+        return []
+    cursor.execute("SELECT t FROM unnest(%s::text[]) AS t WHERE pg_has_role((SELECT relowner FROM pg_class "
+                   "WHERE oid = to_regclass(quote_ident(t))), 'USAGE')", [tables])
+    allowed = {row[0] for row in cursor.fetchall()}
+    return [t for t in tables if t in allowed]
 
 
 def estimated_rows(cursor, tables: list[str]) -> dict[str, float]:

@@ -3,6 +3,10 @@ and the keys prove the rows."""
 
 from __future__ import annotations
 
+import contextlib
+import uuid
+from collections.abc import Iterator
+
 import pytest
 from django.db import connections
 
@@ -131,25 +135,41 @@ def test_clear_truncates_the_tables_unless_a_table_outside_them_has_a_key_to_one
     assert Brand.objects.using(pg_db).count() == 3
 
 
-def test_clear_deletes_when_the_user_may_not_truncate(pg_db):
-    import uuid
-
-    from tests.apps.catalog.models import Product
-
-    api.insert(CATALOG, database=pg_db)
-    role = f"seedgen_no_truncate_{uuid.uuid4().hex[:12]}"  # roles are the server's: one per run
-    connection = connections[pg_db]
-    with connection.cursor() as cursor:
+@contextlib.contextmanager
+def as_a_role_that_owns_nothing(alias: str) -> Iterator[None]:
+    """The connection of ``alias`` as a new role with the rights an application user has: rows, not tables."""
+    role = f"seedgen_rows_only_{uuid.uuid4().hex[:12]}"  # roles are the server's: one per run
+    with connections[alias].cursor() as cursor:
         cursor.execute(f'CREATE ROLE "{role}"')
         cursor.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"')
         cursor.execute(f'GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
         cursor.execute(f'SET ROLE "{role}"')
     try:
-        ran = statements_of(pg_db, lambda: api.insert(CATALOG, database=pg_db, clear=True))
+        yield
     finally:
-        with connection.cursor() as cursor:
+        with connections[alias].cursor() as cursor:
             cursor.execute("RESET ROLE")
             cursor.execute(f'DROP OWNED BY "{role}"')
             cursor.execute(f'DROP ROLE "{role}"')
+
+
+def test_clear_deletes_when_the_user_may_not_truncate(pg_db):
+    from tests.apps.catalog.models import Product
+
+    api.insert(CATALOG, database=pg_db)
+    with as_a_role_that_owns_nothing(pg_db):
+        ran = statements_of(pg_db, lambda: api.insert(CATALOG, database=pg_db, clear=True))
     assert any(sql.startswith("DELETE") for sql in ran) and not any(sql.startswith("TRUNCATE") for sql in ran)
     assert Product.objects.using(pg_db).count() == 4
+
+
+def test_keys_and_indexes_stay_on_tables_the_user_does_not_own(pg_db, monkeypatch, tmp_path):
+    fixture = tmp_path / "blog.json"
+    api.export(BLOG, fixture, indent=2)
+    before = schema(pg_db)
+    monkeypatch.setattr(postgresql, "REBUILD_MIN_ROWS", 0)
+    with as_a_role_that_owns_nothing(pg_db):
+        ran = statements_of(pg_db, lambda: api.insert(BLOG, database=pg_db))
+    assert not any(sql.startswith(("ALTER TABLE", "DROP INDEX")) for sql in ran)
+    assert comparable(dumpdata(pg_db), pg_db) == comparable(fixture.read_text(), pg_db)
+    assert schema(pg_db) == before
