@@ -77,6 +77,7 @@ class DatabaseSink(Sink):
         self.writer: threading.Thread | None = None
         self.failure: tuple[Chunk | None, BaseException] | None = None
         self.reserved = False  # the pk ranges came from reserve(): leave the sequences where it put them
+        self.rebuild_min = REBUILD_MIN_ROWS  # read here, so that a test may set it for the sinks it makes
 
     # The sink interface.
 

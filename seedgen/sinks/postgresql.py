@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from seedgen.planning import ModelPlan
-from seedgen.sinks.database import PLAIN_KINDS, REBUILD_MIN_ROWS, DatabaseSink, Table, forward_keys
+from seedgen.sinks.database import PLAIN_KINDS, DatabaseSink, Table, forward_keys
 
 
 class PostgresSink(DatabaseSink):
@@ -31,9 +31,8 @@ class PostgresSink(DatabaseSink):
     threaded = True
     method = "COPY FROM STDIN"
 
-    def __init__(self, alias: str = "default", *, clear: bool = False, rebuild_min: int | None = None) -> None:
+    def __init__(self, alias: str = "default", *, clear: bool = False) -> None:
         super().__init__(alias, clear=clear)
-        self.rebuild_min = REBUILD_MIN_ROWS if rebuild_min is None else rebuild_min
         self.dropped: list[tuple[str, str, str]] = []  # the foreign keys to add back
         self.indexes: list[str] = []  # the CREATE INDEX of each index to make again
 

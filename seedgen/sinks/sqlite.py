@@ -28,7 +28,7 @@ from django.db import DatabaseError, connections
 
 from seedgen.errors import SinkError, first_line
 from seedgen.planning import Plan
-from seedgen.sinks.database import REBUILD_MIN_ROWS, DatabaseSink, Table
+from seedgen.sinks.database import DatabaseSink, Table
 
 # The values a JSON array carries to SQLite as the driver would bind them: Decimal as str(), as
 # Django's adapter does.
@@ -40,10 +40,9 @@ class SqliteSink(DatabaseSink):
     threaded = True
     method = "INSERT … SELECT FROM json_each, a statement per table and chunk"
 
-    def __init__(self, alias: str = "default", *, clear: bool = False, rebuild_min: int | None = None) -> None:
+    def __init__(self, alias: str = "default", *, clear: bool = False) -> None:
         super().__init__(alias, clear=clear)
-        self.rebuild_min = REBUILD_MIN_ROWS if rebuild_min is None else rebuild_min
-        self.dropped: list[str] = []  # the CREATE INDEX of each index to make again
+        self.indexes: list[str] = []  # the CREATE INDEX of each index to make again
 
     def reserve(self, plan: Plan) -> dict[str, int]:
         """SQLite lets one writer in at a time: take the write lock (BEGIN IMMEDIATE) before reading where
@@ -80,13 +79,13 @@ class SqliteSink(DatabaseSink):
             indexes = cursor.fetchall()
             for name, _ in indexes:
                 cursor.execute(f"DROP INDEX {quote(name)}")
-        self.dropped = [sql for _, sql in indexes]
+        self.indexes = [sql for _, sql in indexes]
 
     def finish(self) -> None:
         with self.connection.cursor() as cursor:
-            for sql in self.dropped:
+            for sql in self.indexes:
                 cursor.execute(sql)
-        self.dropped = []
+        self.indexes = []
 
     def insert(self, table: Table, rows: Sequence[tuple]) -> None:
         raw = self.connection.connection  # Django opens it with check_same_thread=False

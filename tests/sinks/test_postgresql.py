@@ -13,7 +13,7 @@ from django.db import connections
 from seedgen import api
 from seedgen.errors import SinkError
 from seedgen.profile import parse_profile
-from seedgen.sinks import postgresql
+from seedgen.sinks import database, postgresql
 from tests.conftest import PROFILES
 from tests.sinks.rows import change_post
 from tests.sinks.test_fixtures import comparable, dumpdata
@@ -33,12 +33,6 @@ def schema(alias: str) -> list[tuple]:
         constraints = cursor.fetchall()
         cursor.execute("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1, 2")
         return constraints + cursor.fetchall()
-
-
-@pytest.fixture(params=[0, 10**9], ids=["keys-and-indexes-rebuilt", "keys-and-indexes-kept"])
-def rebuild_min(request, monkeypatch) -> int:
-    monkeypatch.setattr(postgresql, "REBUILD_MIN_ROWS", request.param)
-    return request.param
 
 
 def test_copy_gives_the_export_and_leaves_the_schema_as_it_was(pg_db, rebuild_min, tmp_path):
@@ -92,7 +86,7 @@ def test_keys_and_indexes_stay_when_the_table_already_holds_far_more_rows(pg_db,
     api.insert(BLOG, database=pg_db, counts={"blog.Post": 100})
     with connections[pg_db].cursor() as cursor:
         cursor.execute("ANALYZE blog_post")  # the estimate the sink reads
-    monkeypatch.setattr(postgresql, "REBUILD_MIN_ROWS", 1)
+    monkeypatch.setattr(database, "REBUILD_MIN_ROWS", 1)
     dropped: list[list[str]] = []
     drop = postgresql.drop_foreign_keys
     monkeypatch.setattr(postgresql, "drop_foreign_keys", lambda cursor, tables: dropped.append(tables) or
@@ -101,7 +95,7 @@ def test_keys_and_indexes_stay_when_the_table_already_holds_far_more_rows(pg_db,
     assert dropped and "blog_post" not in dropped[-1]
     plain, during = indexes_during(monkeypatch, pg_db, counts={"blog.Post": 20})
     assert plain <= during
-    monkeypatch.setattr(postgresql, "REBUILD_MIN_ROWS", 1)
+    monkeypatch.setattr(database, "REBUILD_MIN_ROWS", 1)
     monkeypatch.setattr(postgresql, "drop_foreign_keys", lambda cursor, tables: dropped.append(tables) or
                         drop(cursor, tables))
     api.insert(BLOG, database=pg_db, counts={"blog.Post": 40})  # 4 x 40 >= the estimate
@@ -167,7 +161,7 @@ def test_keys_and_indexes_stay_on_tables_the_user_does_not_own(pg_db, monkeypatc
     fixture = tmp_path / "blog.json"
     api.export(BLOG, fixture, indent=2)
     before = schema(pg_db)
-    monkeypatch.setattr(postgresql, "REBUILD_MIN_ROWS", 0)
+    monkeypatch.setattr(database, "REBUILD_MIN_ROWS", 0)
     with as_a_role_that_owns_nothing(pg_db):
         ran = statements_of(pg_db, lambda: api.insert(BLOG, database=pg_db))
     assert not any(sql.startswith(("ALTER TABLE", "DROP INDEX")) for sql in ran)

@@ -11,7 +11,7 @@ from django.db import connections
 
 from seedgen import api
 from seedgen.errors import SinkError
-from seedgen.sinks import sqlite
+from seedgen.sinks import database, sqlite
 from tests.conftest import PROFILES
 from tests.sinks.rows import change_post
 from tests.sinks.test_fixtures import comparable, dumpdata
@@ -58,12 +58,6 @@ def schema(alias: str) -> list[tuple]:
         return cursor.fetchall()
 
 
-@pytest.fixture(params=[0, 10**9], ids=["indexes-rebuilt", "indexes-kept"])
-def rebuild_min(request, monkeypatch) -> int:
-    monkeypatch.setattr(sqlite, "REBUILD_MIN_ROWS", request.param)
-    return request.param
-
-
 def test_insert_gives_the_export_and_leaves_the_schema_as_it_was(sqlite_db, rebuild_min, tmp_path):
     fixture = tmp_path / "blog.json"
     api.export(BLOG, fixture, indent=2)
@@ -101,10 +95,10 @@ def test_indexes_are_dropped_during_the_run_only_when_rebuilding(sqlite_db, rebu
 
 def test_indexes_stay_when_the_table_already_holds_far_more_rows(sqlite_db, monkeypatch):
     api.insert(BLOG, database=sqlite_db, counts={"blog.Post": 100})
-    monkeypatch.setattr(sqlite, "REBUILD_MIN_ROWS", 1)
+    monkeypatch.setattr(database, "REBUILD_MIN_ROWS", 1)
     plain, during = indexes_during(monkeypatch, sqlite_db, counts={"blog.Post": 20})  # 4 x 20 < 100
     assert plain <= during
-    monkeypatch.setattr(sqlite, "REBUILD_MIN_ROWS", 1)
+    monkeypatch.setattr(database, "REBUILD_MIN_ROWS", 1)
     plain, during = indexes_during(monkeypatch, sqlite_db, counts={"blog.Post": 40})  # 4 x 40 >= 120
     assert plain & during == set()
 
