@@ -28,7 +28,7 @@ from seedgen.generate.chunks import Chunk
 from seedgen.planning import ModelPlan, Plan, Table
 from seedgen.planning.introspect import unique_fields
 from seedgen.sinks.base import Sink
-from seedgen.sinks.values import utc_seconds
+from seedgen.sinks.values import spaced_utc_seconds
 
 VENDORS = {
     "sqlite": "seedgen.sinks.sqlite.SqliteSink",
@@ -249,8 +249,8 @@ class DatabaseSink(Sink):
         """``get_db_prep_save`` of each value; a column of whole-second UTC moments in one pass where the
         vendor's operations write an aware moment as its naive text in the connection's zone, and that is UTC."""
         if (self.naive_datetimes and type(field) is models.DateTimeField and settings.USE_TZ
-                and self.connection.timezone_name == "UTC" and (texts := utc_seconds(values)) is not None):
-            return [None if t is None else f"{t[:10]} {t[11:19]}" for t in texts]
+                and self.connection.timezone_name == "UTC" and (texts := spaced_utc_seconds(values)) is not None):
+            return texts
         prep, connection = field.get_db_prep_save, self.connection
         return [prep(v, connection) for v in values]
 

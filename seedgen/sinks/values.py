@@ -205,13 +205,14 @@ def xml_text(field: models.Field) -> Callable[[Any], str | None]:
     return lambda v: None if v is None else convert(v)
 
 
-def yaml_utc_seconds(values: list[Any]) -> list[str | None] | None:
-    """A column of whole-second UTC moments as SafeRepresenter writes them (``isoformat(" ")``), all at
-    once; None when any value is of another kind."""
+def spaced_utc_seconds(values: list[Any], zone: str = "") -> list[str | None] | None:
+    """A column of whole-second UTC moments as ``isoformat(" ")`` of each without its zone, then ``zone``,
+    all at once: what SafeRepresenter writes with "+00:00", what SQLite and MySQL store of it made naive
+    with ""; None when any value is of another kind."""
     texts = utc_seconds(values)
     if texts is None:
         return None
-    return [None if t is None else f"{t[:10]} {t[11:19]}+00:00" for t in texts]
+    return [None if t is None else f"{t[:10]} {t[11:19]}{zone}" for t in texts]
 
 
 # The fields whose value_to_string is ``"" if val is None else val.isoformat()``.

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from django.core.serializers.pyyaml import DjangoSafeDumper
 
-from seedgen.sinks.values import yaml_utc_seconds
+from seedgen.sinks.values import spaced_utc_seconds
 
 # What the dumper's resolver reads as a timestamp or a float: written plain, as the representer tags them.
 _TIMESTAMP = next(r for tag, r in DjangoSafeDumper.yaml_implicit_resolvers["2"] if tag.endswith(":timestamp"))
@@ -83,7 +83,7 @@ class EntryWriter:
         if kinds == {str}:
             return self.strings(key, prefix, values, top=top)
         if kinds == {dt.datetime} and len(prefix) + len("0000-00-00 00:00:00+00:00") <= WIDTH:
-            texts = yaml_utc_seconds(values)
+            texts = spaced_utc_seconds(values, "+00:00")
             if texts is not None:
                 return [null if t is None else f"{prefix}{t}\n" for t in texts]
         if present == {list} and set(map(type, itertools.chain.from_iterable(values))) <= {int}:  # many-to-many pks
