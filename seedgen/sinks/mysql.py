@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import decimal
+import functools
 import os
 import shutil
 import tempfile
@@ -68,7 +69,7 @@ class MySQLSink(DatabaseSink):
         self.reserved_pairs: dict[str, int] = {}
         try:
             with self.connection.wrap_database_errors:
-                if not self.can_load():
+                if not self.can_load:
                     return starts
                 with self.connection.cursor() as cursor:
                     for table, column, most in pair_tables(plan):
@@ -85,9 +86,10 @@ class MySQLSink(DatabaseSink):
         return reserve_ids(cursor, self.connection.ops.quote_name, meta.db_table, meta.pk.column, first_free,
                            model.count)
 
+    @functools.cached_property
     def can_load(self) -> bool:
         """Whether LOAD DATA LOCAL INFILE is open to this run: a PyMySQL connection with ``local_infile``,
-        and the server's ``local_infile`` on."""
+        and the server's ``local_infile`` on (asked once, by ``reserve`` or ``begin``)."""
         raw = self.connection.connection
         if not (type(raw).__module__.startswith("pymysql") and getattr(raw, "_local_infile", False)):
             return False
@@ -107,7 +109,7 @@ class MySQLSink(DatabaseSink):
         raw = self.connection.connection
         # PyMySQL's escape() quotes as the session's sql_mode wants (NO_BACKSLASH_ESCAPES or not).
         self.escape = raw.escape if type(raw).__module__.startswith("pymysql") else None
-        if self.can_load():
+        if self.can_load:
             self.directory = tempfile.mkdtemp(prefix="seedgen-load-")
         own = (self.tables[m.label][0] for m in self.plan.models)
         self.loadable = {t.name for t, m in zip(own, self.plan.models) if m.model._meta.pk.column in t.columns}
