@@ -93,6 +93,12 @@ class Ref(Strategy):
             # rank -> target row, as a table while it is small (8 bytes a target row), else computed per call
             self.popular = shuffle(np.arange(self.size)).__getitem__ if self.size <= self.POPULAR_TABLE else shuffle
 
+    @property
+    def numbers_rows(self) -> bool:
+        """Whether a reference holds its target row's number plus ``start`` (``written``'s last case), so
+        that its values sort as the rows do."""
+        return self.values is None and self.lookup is None and not self.reused
+
     def written(self, idx: np.ndarray) -> list[Any]:
         """What a reference to each target row holds."""
         if self.values is not None:
@@ -186,19 +192,11 @@ class Ref(Strategy):
         if not kept.any():
             return [[] for _ in counts]
         targets = self.popular(picks[kept])
-        if self.values is None and self.lookup is None and not self.reused:
-            # pks follow row order: sort each row's targets in numpy, then number them
+        if self.numbers_rows:  # sort each row's targets in numpy, then number them
             table = np.full(picks.shape, np.iinfo(np.int64).max, dtype=np.int64)
             table[kept] = targets
-            written, order = (np.sort(table, axis=1)[kept] + self.start).tolist(), None
-        else:
-            written, order = self.written(targets), sorted
-        out, at = [], 0
-        for k in counts:
-            part = written[at:at + k]
-            out.append(order(part) if order else part)
-            at += k
-        return out
+            return _split((np.sort(table, axis=1)[kept] + self.start).tolist(), counts)
+        return [sorted(part) for part in _split(self.written(targets), counts)]
 
     def symmetric(self, rows: np.ndarray) -> list[list[Any]]:
         """A symmetrical self-relation: row i links to i ± d for a few keyed offsets d, so that
@@ -269,3 +267,12 @@ class OwnContentType(Strategy):
     def column(self, ctx: Context) -> list[Any]:
         which = np.searchsorted(self.starts, ctx.rows, side="right") - 1
         return [self.types[w] for w in which.tolist()]
+
+
+def _split(values: list[Any], counts: list[int]) -> list[list[Any]]:
+    """``values`` cut into consecutive lists of ``counts[i]`` items."""
+    out, at = [], 0
+    for k in counts:
+        out.append(values[at:at + k])
+        at += k
+    return out
